@@ -1,0 +1,3 @@
+from safespaces.cli import main
+
+main()

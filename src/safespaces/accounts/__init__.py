@@ -1,0 +1,1 @@
+"""Staff accounts, roles, multi-factor authentication and API tokens."""

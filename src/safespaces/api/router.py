@@ -1,0 +1,24 @@
+"""The JSON API at /api/v1/."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from safespaces.api import map, me, reports
+from safespaces.api.auth import StaffToken
+from safespaces.api.errors import install_error_handlers
+from safespaces.api.throttle import CallerRateThrottle
+
+# The interactive docs page loads scripts from a CDN, which our CSP forbids: schema only.
+api = NinjaAPI(
+    title="SafeSpaces API",
+    version="1",
+    urls_namespace="api",
+    docs_url=None,
+    auth=StaffToken(),
+    throttle=[CallerRateThrottle()],
+)
+install_error_handlers(api)
+api.add_router("", me.router)
+api.add_router("", reports.router)
+api.add_router("", map.router)

@@ -1,0 +1,1 @@
+"""Case management and referrals between services."""

@@ -1,0 +1,1 @@
+"""Keyword and multi-step dialogs over SMS, WhatsApp and voice."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConversationsConfig(AppConfig):
+    name = "safespaces.conversations"
+    label = "conversations"
+    verbose_name = _("Conversations")

@@ -1,0 +1,1 @@
+"""Points, H3 cells and distances shared by every domain."""

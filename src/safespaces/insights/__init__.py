@@ -1,0 +1,1 @@
+"""Hotspots, trends and gaps in the safe-space network."""

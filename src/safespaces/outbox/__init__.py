@@ -1,0 +1,1 @@
+"""Messages waiting to be sent, the gateways that send them and the worker."""

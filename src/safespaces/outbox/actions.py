@@ -1,0 +1,139 @@
+"""Changes of state of the outbox, each atomic, with its audit event in the same transaction."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from safespaces.audit.actions import record_event
+from safespaces.outbox.gateways import registry
+from safespaces.outbox.models import Channel, Message, Status
+
+if TYPE_CHECKING:
+    from safespaces.accounts.models import User
+
+logger = logging.getLogger("safespaces.outbox")
+
+# What a delivery-status callback may report, once its gateway has translated the provider's.
+REPORTABLE = frozenset({Status.SENT, Status.DELIVERED, Status.FAILED})
+ERROR_CODE = re.compile(r"[A-Za-z0-9_.:-]{1,32}")
+
+
+def enqueue_message(
+    channel: str, to: str, body: str, *, purpose: str, gateway: str | None = None
+) -> Message:
+    """Write a message for the worker to send.
+
+    Call it inside the transaction of the change that causes the message: the row commits or
+    rolls back with it. For email, the first line of the body is the subject. Naming a
+    gateway pins the message to it (a reply through the gateway a message came in by).
+    """
+    if channel not in Channel.values:
+        raise ValueError(f"Unknown channel {channel!r}.")
+    if gateway is not None and channel not in registry.get(gateway).channels:
+        raise ValueError(f"The {gateway} gateway does not carry {channel}.")
+    configured = registry.for_channel(channel)
+    # With no gateway at all the worker marks the message failed, where staff see it.
+    first_choice = configured[0].name if configured else ""
+    message = Message(
+        channel=channel,
+        recipient=to,
+        body=body,
+        purpose=purpose,
+        gateway=gateway or first_choice,
+        gateway_pinned=gateway is not None,
+    )
+    message.save(force_insert=True)
+    return message
+
+
+def fail_message(message: Message, reason: str, *, worker_id: str | None = None) -> bool:
+    """Mark a message failed, if it still is where the caller left it, and say so in the log."""
+    now = timezone.now()
+    with transaction.atomic():
+        matching = Message.objects.filter(pk=message.pk).exclude(
+            status__in=(Status.FAILED, Status.DELIVERED)
+        )
+        if worker_id is not None:
+            matching = matching.filter(status=Status.SENDING, claimed_by=worker_id)
+        changed = matching.update(
+            status=Status.FAILED,
+            last_error=reason[:200],
+            failed_at=now,
+            lease_expires_at=None,
+            claimed_by="",
+        )
+        if changed != 1:
+            return False
+        record_event(
+            "message:failed",
+            "system",
+            target=str(message.pk),
+            data={
+                "channel": message.channel,
+                "purpose": message.purpose,
+                "gateway": message.gateway,
+                "attempts": message.attempts,
+                "reason": reason[:200],
+            },
+        )
+    logger.warning("message %s failed on gateway %s", message.pk, message.gateway or "-")
+    return True
+
+
+def record_delivery_status(
+    gateway: str, provider_message_id: str, status: str, error_code: str | None = None
+) -> Message | None:
+    """Apply a provider's delivery report; None when no message has that provider's id.
+
+    Reports may arrive late or out of order: a delivered message stays delivered, and a
+    report never moves a message backwards.
+    """
+    if status not in REPORTABLE:
+        raise ValueError(f"A delivery report cannot set the status {status!r}.")
+    message = Message.objects.filter(
+        gateway=gateway, provider_message_id=provider_message_id
+    ).first()
+    if message is None or not provider_message_id:
+        return None
+    now = timezone.now()
+    if status == Status.FAILED:
+        code = error_code if error_code and ERROR_CODE.fullmatch(error_code) else "unknown"
+        fail_message(message, f"The {gateway} gateway reported the delivery failed ({code}).")
+    elif status == Status.DELIVERED:
+        Message.objects.filter(pk=message.pk, status__in=(Status.SENDING, Status.SENT)).update(
+            status=Status.DELIVERED, delivered_at=now, lease_expires_at=None, claimed_by=""
+        )
+    else:
+        Message.objects.filter(pk=message.pk, status=Status.SENDING).update(
+            status=Status.SENT, sent_at=now, lease_expires_at=None, claimed_by=""
+        )
+    message.refresh_from_db()
+    logger.info("message %s reported %s by gateway %s", message.pk, status, gateway)
+    return message
+
+
+def retry_message(message: Message, actor: User) -> bool:
+    """Put a failed message back in the queue, from its first gateway, with fresh attempts."""
+    configured = registry.for_channel(message.channel)
+    gateway = message.gateway
+    if not message.gateway_pinned and configured:
+        gateway = configured[0].name
+    with transaction.atomic():
+        changed = Message.objects.filter(pk=message.pk, status=Status.FAILED).update(
+            status=Status.QUEUED,
+            gateway=gateway,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+            failed_at=None,
+            last_error="",
+        )
+        if changed != 1:
+            return False
+        record_event("message:retry", actor, target=str(message.pk), data={"gateway": gateway})
+    logger.info("message %s queued again by staff", message.pk)
+    return True

@@ -1,0 +1,1 @@
+"""Gateways: one small class per provider, found through the registry."""

@@ -1,0 +1,73 @@
+"""Gateways by name, and the ordered gateways configured for each channel."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.conf import settings
+
+from safespaces.outbox.gateways.base import Gateway
+
+# Modules whose gateways register themselves when the outbox app is ready.
+GATEWAY_MODULES = (
+    "safespaces.outbox.gateways.console",
+    "safespaces.outbox.gateways.smtp",
+)
+
+_gateways: dict[str, type[Gateway]] = {}
+
+
+class UnknownGateway(LookupError):
+    pass
+
+
+def register(gateway_class: type[Gateway]) -> type[Gateway]:
+    """Class decorator: make a gateway findable by its name."""
+    _gateways[gateway_class.name] = gateway_class
+    return gateway_class
+
+
+def load_gateway_modules() -> None:
+    for module in GATEWAY_MODULES:
+        import_module(module)
+
+
+def names() -> list[str]:
+    return sorted(_gateways)
+
+
+def get(name: str) -> Gateway:
+    try:
+        return _gateways[name]()
+    except KeyError:
+        raise UnknownGateway(name) from None
+
+
+def configured_names(channel: str) -> list[str]:
+    """The gateway names set for a channel, first choice first.
+
+    WhatsApp and voice go through the phone gateways (the SMS list), each of which says
+    whether it carries them.
+    """
+    if channel == "email":
+        return list(settings.SAFESPACES_EMAIL_GATEWAYS)
+    return list(settings.SAFESPACES_SMS_GATEWAYS)
+
+
+def for_channel(channel: str) -> list[Gateway]:
+    """The configured gateways that carry `channel`, in the order to try them."""
+    found = []
+    for name in configured_names(channel):
+        gateway_class = _gateways.get(name)
+        if gateway_class is not None and channel in gateway_class.channels:
+            found.append(gateway_class())
+    return found
+
+
+def next_after(channel: str, name: str) -> str | None:
+    """The gateway to fail over to after `name`, if any."""
+    ordered = [gateway.name for gateway in for_channel(channel)]
+    if name not in ordered:
+        return None
+    position = ordered.index(name)
+    return ordered[position + 1] if position + 1 < len(ordered) else None

@@ -1,0 +1,110 @@
+"""The outbox: every message the platform sends is first one of these rows."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safespaces.vault.fields import EncryptedTextField
+from safespaces.vault.models import VaultedModel
+
+
+def new_idempotency_key() -> str:
+    return secrets.token_hex(16)
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    EMAIL = "email", _("Email")
+    VOICE = "voice", _("Voice call")
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class Message(VaultedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    recipient = EncryptedTextField()
+    body = EncryptedTextField()
+    # A short machine tag saying why the message exists, such as "alert:notify".
+    purpose = models.CharField(_("purpose"), max_length=64)
+    gateway = models.CharField(_("gateway"), max_length=32, blank=True)
+    # A gateway named by the caller (a reply through the gateway it came in by): no failover.
+    gateway_pinned = models.BooleanField(_("gateway chosen by the sender"), default=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_by = models.CharField(_("worker"), max_length=128, blank=True)
+    lease_expires_at = models.DateTimeField(_("lease expires"), null=True, blank=True)
+    # The same on every attempt, so a gateway (or the recipient) can tell a resend.
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=64, unique=True, default=new_idempotency_key
+    )
+    provider_message_id = models.CharField(_("provider's message id"), max_length=128, blank=True)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ("-created_at",)
+        indexes = (
+            # The worker's claim: due queued messages, and sending ones whose lease ran out.
+            models.Index(fields=("status", "next_attempt_at"), name="outbox_due_idx"),
+            models.Index(fields=("status", "lease_expires_at"), name="outbox_lease_idx"),
+            # Delivery-status callbacks name the provider's id.
+            models.Index(fields=("gateway", "provider_message_id"), name="outbox_provider_idx"),
+            models.Index(fields=("status", "created_at"), name="outbox_status_created_idx"),
+        )
+        permissions = (
+            ("retry_message", _("Can send a failed message again")),
+            ("read_console_message", _("Can read messages held by the console gateway")),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.purpose} {self.id}"
+
+
+class WorkerHeartbeat(models.Model):
+    # hostname-pid: names a worker process, nothing about any client.
+    worker_id = models.CharField(_("worker"), max_length=128, primary_key=True)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    last_beat = models.DateTimeField(_("last beat"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return self.worker_id
+
+
+class ScheduledJob(models.Model):
+    """When a periodic job is next due, shared by every worker so each run happens once."""
+
+    name = models.CharField(_("name"), max_length=64, primary_key=True)
+    next_run_at = models.DateTimeField(_("next run"), default=timezone.now)
+    last_run_by = models.CharField(_("worker"), max_length=128, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,1 @@
+"""Safe-space venues and the gazetteer of named places."""

@@ -1,0 +1,1 @@
+"""Crowd reports of incidents and their moderation."""

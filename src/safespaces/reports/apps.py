@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "safespaces.reports"
+    label = "reports"
+    verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from safespaces.outbox.jobs import register_job
+        from safespaces.reports import checks  # noqa: F401  (registers the system checks)
+        from safespaces.reports.retention import (
+            PURGE_EVERY_SECONDS,
+            PURGE_JOB,
+            purge_expired_contacts,
+        )
+
+        register_job(PURGE_JOB, PURGE_EVERY_SECONDS, purge_expired_contacts)

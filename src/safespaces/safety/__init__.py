@@ -1,0 +1,1 @@
+"""Panic alerts and check-in timers for people at risk."""

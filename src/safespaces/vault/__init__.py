@@ -1,0 +1,1 @@
+"""Envelope encryption of personal data and blind indexes."""

@@ -1,0 +1,42 @@
+"""Gunicorn, embedded: the production WSGI server behind `safespaces serve`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
+from gunicorn.app.base import BaseApplication
+
+
+def server_options(bind: str) -> dict[str, Any]:
+    return {
+        "bind": bind,
+        "workers": settings.SAFESPACES_WEB_WORKERS,
+        "worker_class": "gthread",
+        "threads": settings.SAFESPACES_WEB_THREADS,
+        # No access log: it would record every visitor's address and user agent.
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "timeout": 60,
+        "graceful_timeout": 30,
+        "max_requests": 2000,
+        "max_requests_jitter": 200,
+        "proc_name": "safespaces-web",
+    }
+
+
+class WebServer(BaseApplication):
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> WSGIHandler:
+        from safespaces.wsgi import application
+
+        return application

@@ -1,0 +1,1 @@
+"""The staff console under /staff/: its own URLs, templates and session cookie."""

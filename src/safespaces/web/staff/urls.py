@@ -1,0 +1,33 @@
+"""Staff console URLs, one module per concern."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+from safespaces.web.staff import (
+    account,
+    audit_log,
+    categories,
+    exports,
+    home,
+    moderation,
+    outbox,
+    photos,
+    tokens,
+    users,
+)
+
+app_name = "staff"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    *home.urlpatterns,
+    *account.urlpatterns,
+    *users.urlpatterns,
+    *tokens.urlpatterns,
+    *outbox.urlpatterns,
+    *audit_log.urlpatterns,
+    *moderation.urlpatterns,
+    *photos.urlpatterns,
+    *exports.urlpatterns,
+    *categories.urlpatterns,
+]
