@@ -22,6 +22,7 @@ from django.utils import timezone
 from safespaces.accounts import mfa, staff_session
 from safespaces.accounts.models import TotpDevice, User
 from safespaces.accounts.roles import Role
+from safespaces.outbox.gateways.config import forget_cached
 
 STAFF_PASSWORD = "a long passphrase for tests"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -34,6 +35,14 @@ MakeStaff = Callable[..., User]
 def fast_password_hasher(settings: Any) -> None:
     """Argon2 on every test user is slow; tests about hashing ask for `argon2_hasher`."""
     settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(autouse=True)
+def fresh_gateway_settings() -> Iterator[None]:
+    """Gateway settings saved in the console are cached in-process; no test sees another's."""
+    forget_cached()
+    yield
+    forget_cached()
 
 
 @pytest.fixture

@@ -247,6 +247,49 @@ SAFESPACES_OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600, 
 # How long an idle worker waits before looking for work again.
 SAFESPACES_WORKER_POLL_SECONDS = env_float("WORKER_POLL_SECONDS", 2.0, minimum=0.05)
 
+# --- Phone gateways (docs/gateways.md) ----------------------------------------------------------
+# Each may instead be set by a coordinator in the console (stored encrypted), which wins.
+# The default region reads national numbers ("0100 123 4567") from gateways that send them.
+SAFESPACES_PHONE_REGION = env_str("PHONE_REGION", "EG").upper()
+# The address providers call back (https://example.org): signatures cover the full URL.
+SAFESPACES_PUBLIC_URL = env_str("PUBLIC_URL", "").rstrip("/")
+# Language of replies to a number that has not chosen one, unless its gateway sets its own.
+SAFESPACES_SMS_LANGUAGE = env_choice("SMS_LANGUAGE", "en", ("en", "ar", "fr", "es"))
+SAFESPACES_TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
+SAFESPACES_TWILIO_AUTH_TOKEN = env_secret("TWILIO_AUTH_TOKEN") or ""
+SAFESPACES_TWILIO_NUMBER = env_str("TWILIO_NUMBER", "")
+SAFESPACES_TWILIO_WHATSAPP_NUMBER = env_str("TWILIO_WHATSAPP_NUMBER", "")
+SAFESPACES_TWILIO_LANGUAGE = env_str("TWILIO_LANGUAGE", "")
+SAFESPACES_TWILIO_API_URL = env_str("TWILIO_API_URL", "https://api.twilio.com")
+SAFESPACES_AFRICASTALKING_USERNAME = env_str("AFRICASTALKING_USERNAME", "")
+SAFESPACES_AFRICASTALKING_API_KEY = env_secret("AFRICASTALKING_API_KEY") or ""
+SAFESPACES_AFRICASTALKING_SHORTCODE = env_str("AFRICASTALKING_SHORTCODE", "")
+SAFESPACES_AFRICASTALKING_HOOK_TOKEN = env_secret("AFRICASTALKING_HOOK_TOKEN") or ""
+SAFESPACES_AFRICASTALKING_LANGUAGE = env_str("AFRICASTALKING_LANGUAGE", "")
+SAFESPACES_AFRICASTALKING_API_URL = env_str(
+    "AFRICASTALKING_API_URL", "https://api.africastalking.com"
+)
+SAFESPACES_SMSSYNC_SECRET = env_secret("SMSSYNC_SECRET") or ""
+SAFESPACES_SMSSYNC_LANGUAGE = env_str("SMSSYNC_LANGUAGE", "")
+SAFESPACES_FRONTLINESMS_SECRET = env_secret("FRONTLINESMS_SECRET") or ""
+SAFESPACES_FRONTLINESMS_URL = env_str("FRONTLINESMS_URL", "")
+SAFESPACES_FRONTLINESMS_API_KEY = env_secret("FRONTLINESMS_API_KEY") or ""
+SAFESPACES_FRONTLINESMS_LANGUAGE = env_str("FRONTLINESMS_LANGUAGE", "")
+SAFESPACES_WEBHOOK_SECRET = env_secret("WEBHOOK_SECRET") or ""
+SAFESPACES_WEBHOOK_URL = env_str("WEBHOOK_URL", "")
+SAFESPACES_WEBHOOK_LANGUAGE = env_str("WEBHOOK_LANGUAGE", "")
+SAFESPACES_GATEWAY_TIMEOUT_SECONDS = env_float("GATEWAY_TIMEOUT_SECONDS", 15.0, minimum=1.0)
+# Consecutive temporary failures on one gateway before a message moves to the next one.
+SAFESPACES_OUTBOX_FAILOVER_ATTEMPTS = env_int("OUTBOX_FAILOVER_ATTEMPTS", 3, minimum=1)
+# Minutes an unfinished SMS dialog (a report missing its place, say) waits for an answer.
+SAFESPACES_DIALOG_TIMEOUT_MINUTES = env_int("DIALOG_TIMEOUT_MINUTES", 30, minimum=1)
+# Days inbound message bodies are kept (encrypted) for staff to read the thread.
+SAFESPACES_MESSAGE_RETENTION_DAYS = env_int("MESSAGE_RETENTION_DAYS", 90, minimum=1)
+# Numbers the hotline's option 3 dials, in order, until the duty roster (alerts) provides one.
+SAFESPACES_HOTLINE_COUNSELLOR_NUMBERS = env_list("HOTLINE_COUNSELLOR_NUMBERS", [])
+# Days a hotline recording is kept (encrypted) before retention deletes it.
+SAFESPACES_RECORDING_RETENTION_DAYS = env_int("RECORDING_RETENTION_DAYS", 90, minimum=1)
+
 # --- API ---------------------------------------------------------------------------------------
 # Requests per minute for each token (or each client, hashed, where no token is needed).
 SAFESPACES_API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 120, minimum=1)

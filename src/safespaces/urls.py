@@ -11,6 +11,8 @@ from safespaces.web.health import healthz
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
+    # Gateway callbacks: verified by signature or secret, never language-prefixed.
+    path("hooks/", include("safespaces.conversations.urls")),
     # Staff pages are never language-prefixed: the session cookie is scoped to /staff/.
     path("staff/", include("safespaces.web.staff.urls")),
     # Public pages: English at /, other languages at /ar/, /fr/, /es/ (no language cookie).

@@ -21,7 +21,11 @@ class Role(models.TextChoices):
 # The one mapping of role to permissions ("app_label.codename"); later issues extend it.
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.MODERATOR: ("reports.moderate_report", "reports.export_report"),
-    Role.DUTY_OFFICER: ("outbox.view_message",),
+    Role.DUTY_OFFICER: (
+        "outbox.view_message",
+        "conversations.read_conversation",
+        "conversations.reply_conversation",
+    ),
     Role.CASE_WORKER: (),
     Role.COORDINATOR: (
         "accounts.manage_users",
@@ -35,6 +39,10 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "reports.export_exact_location",
         "reports.add_category",
         "reports.change_category",
+        "outbox.configure_gateways",
+        "conversations.read_conversation",
+        "conversations.reply_conversation",
+        "conversations.configure_keywords",
     ),
 }
 

@@ -6,3 +6,6 @@ class ConversationsConfig(AppConfig):
     name = "safespaces.conversations"
     label = "conversations"
     verbose_name = _("Conversations")
+
+    def ready(self) -> None:
+        from safespaces.conversations import handlers  # noqa: F401  (registers the commands)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from safespaces.audit.actions import record_event
 from safespaces.outbox.gateways import registry
 from safespaces.outbox.models import Channel, Message, Status
+from safespaces.outbox.optout import is_opted_out
 
 if TYPE_CHECKING:
     from safespaces.accounts.models import User
@@ -23,6 +24,10 @@ REPORTABLE = frozenset({Status.SENT, Status.DELIVERED, Status.FAILED})
 ERROR_CODE = re.compile(r"[A-Za-z0-9_.:-]{1,32}")
 
 
+class RecipientOptedOut(Exception):
+    """The number said STOP: nothing may be queued for it."""
+
+
 def enqueue_message(
     channel: str, to: str, body: str, *, purpose: str, gateway: str | None = None
 ) -> Message:
@@ -31,9 +36,12 @@ def enqueue_message(
     Call it inside the transaction of the change that causes the message: the row commits or
     rolls back with it. For email, the first line of the body is the subject. Naming a
     gateway pins the message to it (a reply through the gateway a message came in by).
+    Raises RecipientOptedOut for a phone number that said STOP.
     """
     if channel not in Channel.values:
         raise ValueError(f"Unknown channel {channel!r}.")
+    if is_opted_out(channel, to):
+        raise RecipientOptedOut
     if gateway is not None and channel not in registry.get(gateway).channels:
         raise ValueError(f"The {gateway} gateway does not carry {channel}.")
     configured = registry.for_channel(channel)

@@ -32,6 +32,10 @@ _random = secrets.SystemRandom()
 def claimable(now: datetime) -> Q:
     due = Q(status=Status.QUEUED, next_attempt_at__lte=now)
     abandoned = Q(status=Status.SENDING, lease_expires_at__lt=now)
+    pulled = registry.pulled_names()
+    if pulled:
+        # A phone polling for its messages (SMSSync) takes them itself.
+        return (due | abandoned) & ~Q(gateway__in=pulled)
     return due | abandoned
 
 

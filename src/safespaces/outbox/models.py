@@ -108,3 +108,40 @@ class ScheduledJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class GatewayAccount(VaultedModel):
+    """A gateway's settings saved by a coordinator in the console; they override the
+    environment's. The values (credentials among them) are encrypted as one JSON object."""
+
+    gateway = models.CharField(_("gateway"), max_length=32, unique=True)
+    values = EncryptedTextField()
+    # Language of replies to numbers that have not chosen one; blank: the deployment's.
+    language = models.CharField(_("default language"), max_length=8, blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("gateway account")
+        verbose_name_plural = _("gateway accounts")
+        permissions = (("configure_gateways", _("Can configure the messaging gateways")),)
+
+    def __str__(self) -> str:
+        return self.gateway
+
+
+class OptOut(models.Model):
+    """A phone number that said STOP: nothing is sent to it on any channel until it opts in.
+
+    Kept as the vault's blind index only, so the list itself reveals no number.
+    """
+
+    phone_index = models.CharField(_("phone index"), max_length=64, primary_key=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("opt-out")
+        verbose_name_plural = _("opt-outs")
+
+    def __str__(self) -> str:
+        return self.phone_index[:12]

@@ -43,9 +43,35 @@ class PermanentFailure(GatewayError):
         self.recipient = recipient
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """One inbound text message, as a gateway read it from its provider's request.
+
+    `sender` is as the provider gave it (conversations normalise it to E.164); `channel` is
+    "sms" or "whatsapp". The provider's message id is what deduplication keys on.
+    """
+
+    gateway: str
+    channel: str
+    provider_message_id: str
+    sender: str
+    body: str
+    recipient: str = ""
+
+
+class RefusedRequest(Exception):
+    """A callback whose caller could not be verified (bad or missing signature or secret)."""
+
+
+class MalformedRequest(ValueError):
+    """A verified callback that lacks what it must carry. The message never holds its data."""
+
+
 class Gateway(ABC):
     name: ClassVar[str]
     channels: ClassVar[frozenset[str]]
+    # True for a gateway that fetches its messages (SMSSync polls): the worker leaves them.
+    pulled: ClassVar[bool] = False
 
     @abstractmethod
     def send(self, message: Message) -> SendResult:

@@ -43,6 +43,11 @@ def get(name: str) -> Gateway:
         raise UnknownGateway(name) from None
 
 
+def pulled_names() -> list[str]:
+    """Gateways whose messages are fetched by the provider rather than sent by the worker."""
+    return sorted(name for name, gateway_class in _gateways.items() if gateway_class.pulled)
+
+
 def configured_names(channel: str) -> list[str]:
     """The gateway names set for a channel, first choice first.
 

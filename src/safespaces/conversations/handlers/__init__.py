@@ -1,0 +1,1 @@
+"""Command and dialog handlers; importing this package registers them (apps.ready)."""

@@ -1,0 +1,1 @@
+"""Provider callbacks (`/hooks/...`): one module per provider, each with its `urlpatterns`."""
