@@ -9,3 +9,11 @@ class ConversationsConfig(AppConfig):
 
     def ready(self) -> None:
         from safespaces.conversations import handlers  # noqa: F401  (registers the commands)
+        from safespaces.conversations.retention import (
+            PURGE_EVERY_SECONDS,
+            PURGE_JOB,
+            purge_old_conversations,
+        )
+        from safespaces.outbox.jobs import register_job
+
+        register_job(PURGE_JOB, PURGE_EVERY_SECONDS, purge_old_conversations)

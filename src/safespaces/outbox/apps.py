@@ -12,8 +12,14 @@ class OutboxConfig(AppConfig):
         from safespaces.outbox.gateways.registry import load_gateway_modules
         from safespaces.outbox.jobs import register_job
         from safespaces.outbox.maintenance import ANALYZE_EVERY_SECONDS, refresh_planner_statistics
+        from safespaces.outbox.retention import (
+            PURGE_EVERY_SECONDS,
+            PURGE_JOB,
+            purge_finished_messages,
+        )
         from safespaces.outbox.worker import prune_heartbeats
 
         load_gateway_modules()
         register_job("outbox:prune_heartbeats", 3600, prune_heartbeats)
         register_job("database:analyze", ANALYZE_EVERY_SECONDS, refresh_planner_statistics)
+        register_job(PURGE_JOB, PURGE_EVERY_SECONDS, purge_finished_messages)
