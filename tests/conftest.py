@@ -22,7 +22,9 @@ from django.utils import timezone
 from safespaces.accounts import mfa, staff_session
 from safespaces.accounts.models import TotpDevice, User
 from safespaces.accounts.roles import Role
+from safespaces.geo.gazetteer.search import forget_recent_searches
 from safespaces.outbox.gateways.config import forget_cached
+from safespaces.reports.category_keys import forget_categories
 
 STAFF_PASSWORD = "a long passphrase for tests"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -38,11 +40,14 @@ def fast_password_hasher(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def fresh_gateway_settings() -> Iterator[None]:
-    """Gateway settings saved in the console are cached in-process; no test sees another's."""
-    forget_cached()
+def fresh_process_memories() -> Iterator[None]:
+    """Gateway settings, gazetteer answers and active categories are remembered in-process;
+    no test sees another's."""
+    for forget in (forget_cached, forget_recent_searches, forget_categories):
+        forget()
     yield
-    forget_cached()
+    for forget in (forget_cached, forget_recent_searches, forget_categories):
+        forget()
 
 
 @pytest.fixture

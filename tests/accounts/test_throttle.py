@@ -33,6 +33,9 @@ def test_it_names_a_client_without_its_address() -> None:
 def test_it_keeps_the_daily_salt_only_in_the_cache() -> None:
     bucket = throttle.client_bucket(request_from(ADDRESS))
     cache.clear()
+    # Processes keep the day's salt in memory only, as read from the cache.
+    assert throttle.client_bucket(request_from(ADDRESS)) == bucket
+    throttle.forget_salt()
     assert throttle.client_bucket(request_from(ADDRESS)) != bucket
 
 

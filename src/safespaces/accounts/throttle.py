@@ -36,11 +36,27 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
+# The salt of the day as this process last read it from the cache: (cache key, salt).
+_salt_read: tuple[str, bytes] | None = None
+
+
 def _daily_salt() -> bytes:
+    """Today's salt, shared by every process through the cache, read once per process a day."""
+    global _salt_read
     key = SALT_KEY.format(day=timezone.now().date().isoformat())
+    remembered = _salt_read
+    if remembered is not None and remembered[0] == key:
+        return remembered[1]
     cache.add(key, secrets.token_hex(32), SALT_LIFETIME)
-    salt = cache.get(key)
-    return str(salt).encode()
+    salt = str(cache.get(key)).encode()
+    _salt_read = (key, salt)
+    return salt
+
+
+def forget_salt() -> None:
+    """Read the salt from the cache again on next use (after the cache was cleared)."""
+    global _salt_read
+    _salt_read = None
 
 
 def client_bucket(request: HttpRequest) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from safespaces.geo.cells import validate_point
+from safespaces.geo.gazetteer.search import forget_recent_searches
 from safespaces.geo.models import City
 
 
@@ -22,4 +23,7 @@ def add_or_update_city(
             "time_zone": time_zone,
         },
     )
+    # Search ranks by distance to the cities: remembered answers may be ranked wrongly now.
+    forget_recent_searches()
+    transaction.on_commit(forget_recent_searches)
     return city

@@ -15,6 +15,7 @@ from safespaces.audit.actions import record_event
 from safespaces.geo.cells import CITY_RESOLUTION, cell_id
 from safespaces.geo.privacy import displace, epsilon_per_metre, public_cells
 from safespaces.reports import map_cells
+from safespaces.reports.category_keys import active_category_ids
 from safespaces.reports.models import Category, Report, new_public_id
 from safespaces.reports.taxonomy import preset
 from safespaces.reports.validation import (
@@ -107,6 +108,10 @@ def build_report(submission: ReportSubmission, submission_key: str | None) -> Re
     return report
 
 
+# A random public id is 50 bits: a clash is astronomically rare, but never an error.
+PUBLIC_ID_TRIES = 3
+
+
 def submit_report(
     submission: ReportSubmission,
     *,
@@ -116,32 +121,42 @@ def submit_report(
     """A new pending report; the same idempotency key again returns the first report."""
     key = check_idempotency_key(idempotency_key)
     cleaned = validate_submission(submission)
-    try:
-        with transaction.atomic():
-            report = build_report(cleaned, key)
-            while Report.objects.filter(public_id=report.public_id).exists():
-                report.public_id = new_public_id()
-            report.save()
-            # A new report has no categories yet: one insert instead of set()'s diffing.
-            links = Report.categories.through
-            links.objects.bulk_create(
-                links(report_id=report.pk, category_id=category_id)
-                for category_id in Category.objects.filter(key__in=cleaned.categories).values_list(
-                    "pk", flat=True
-                )
-            )
-            record_event(
-                "report:submit",
-                actor if actor is not None else "anonymous",
-                report.public_id,
-                {"channel": report.channel},
-            )
-    except IntegrityError:
-        # The key was used before (or by a request racing this one): answer with that report.
-        existing = Report.objects.filter(submission_key=key).first() if key else None
-        if existing is None:
-            raise
-        return existing
+    for attempt in range(1, PUBLIC_ID_TRIES + 1):
+        try:
+            return insert_report(cleaned, key, actor, redraw=attempt > 1)
+        except IntegrityError:
+            # The key was used before (or by a request racing this one): answer with that
+            # report. Otherwise the new public id clashed with another: draw again.
+            existing = Report.objects.filter(submission_key=key).first() if key else None
+            if existing is not None:
+                return existing
+            if attempt == PUBLIC_ID_TRIES:
+                raise
+    raise AssertionError("unreachable")
+
+
+def insert_report(
+    cleaned: ReportSubmission, key: str | None, actor: User | str | None, *, redraw: bool
+) -> Report:
+    with transaction.atomic():
+        report = build_report(cleaned, key)
+        if redraw:
+            report.public_id = new_public_id()
+        report.save()
+        # A new report has no categories yet: one insert instead of set()'s diffing.
+        links = Report.categories.through
+        known = active_category_ids()
+        links.objects.bulk_create(
+            links(report_id=report.pk, category_id=known[category_key])
+            for category_key in cleaned.categories
+            if category_key in known
+        )
+        record_event(
+            "report:submit",
+            actor if actor is not None else "anonymous",
+            report.public_id,
+            {"channel": report.channel},
+        )
     return report
 
 

@@ -9,7 +9,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from safespaces.outbox.jobs import register_job
-        from safespaces.reports import checks  # noqa: F401  (registers the system checks)
+        from safespaces.reports import (
+            category_keys,  # noqa: F401  (connects its signals)
+            checks,  # noqa: F401  (registers the system checks)
+        )
         from safespaces.reports.retention import (
             PURGE_EVERY_SECONDS,
             PURGE_JOB,

@@ -10,6 +10,7 @@ from django.db import transaction
 from safespaces.audit.actions import record_event
 from safespaces.geo.cells import CITY_RESOLUTION, cell_id, validate_point
 from safespaces.geo.gazetteer.normalise import grams, match_key, normalise
+from safespaces.geo.gazetteer.search import forget_recent_searches
 from safespaces.geo.models import City, NamedPlace, PlaceGram
 
 BATCH = 500
@@ -80,6 +81,10 @@ def import_places(
     )
     if dry_run:
         transaction.set_rollback(True)
+    else:
+        # This process answers with the new places at once; others within RECENT_SECONDS.
+        forget_recent_searches()
+        transaction.on_commit(forget_recent_searches)
     return summary
 
 

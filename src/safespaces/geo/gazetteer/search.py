@@ -16,12 +16,15 @@ from django.db.models import Count
 
 from safespaces.geo.gazetteer.normalise import grams, match_key, normalise, skeleton
 from safespaces.geo.models import City, NamedPlace, PlaceGram
+from safespaces.recent import RecentAnswers
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_GRAMS = 60
 CANDIDATES = 100
 MIN_SCORE = 0.6
 EARTH_RADIUS_M = 6_371_008.8
+RECENT_SECONDS = 60.0
+RECENT_SIZE = 4096
 
 Point = tuple[float, float]
 
@@ -33,8 +36,32 @@ class PlaceMatch:
     distance_m: float | None  # from `near`, or the nearest city centre; None if neither known
 
 
+_recent: RecentAnswers[tuple[str, Point | None, int], list[PlaceMatch]] = RecentAnswers(
+    RECENT_SIZE, RECENT_SECONDS
+)
+
+
 def search_places(query: str, near: Point | None = None, limit: int = 5) -> list[PlaceMatch]:
-    """The places whose names best match `query`; [] for an empty or meaningless query."""
+    """The places whose names best match `query`; [] for an empty or meaningless query.
+
+    Answers are remembered in this process for RECENT_SECONDS: reporters type the same few
+    landmarks again and again. An import in this process forgets them at once; other
+    processes see imported or renamed places within RECENT_SECONDS.
+    """
+    key = (query[:MAX_QUERY_CHARS], near, limit)
+    remembered = _recent.get(key)
+    if remembered is not None:
+        return list(remembered)
+    found = _search(query, near, limit)
+    _recent.put(key, found)
+    return list(found)
+
+
+def forget_recent_searches() -> None:
+    _recent.clear()
+
+
+def _search(query: str, near: Point | None, limit: int) -> list[PlaceMatch]:
     query = query[:MAX_QUERY_CHARS]
     key = match_key(query)
     query_grams = sorted(grams(key))[:MAX_QUERY_GRAMS]
