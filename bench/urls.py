@@ -14,10 +14,10 @@ BARE_TABLE = "bench_bare_row"
 
 
 def create_bare_table() -> None:
+    # SQLite numbers an INTEGER PRIMARY KEY itself; PostgreSQL needs a serial column.
+    key = "BIGSERIAL" if connection.vendor == "postgresql" else "INTEGER"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {BARE_TABLE} (id INTEGER PRIMARY KEY, body TEXT)"
-        )
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {BARE_TABLE} (id {key} PRIMARY KEY, body TEXT)")
 
 
 @csrf_exempt

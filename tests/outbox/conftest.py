@@ -7,7 +7,7 @@ import pytest
 from pytest_django import Settings
 
 from safespaces.outbox.gateways import registry
-from tests.outbox.gateways import TEST_GATEWAYS, RecordingGateway
+from tests.outbox.fake_gateways import TEST_GATEWAYS, RecordingGateway
 from tests.outbox.smtp_server import Behaviour, RecordingSmtpServer
 
 

@@ -7,11 +7,17 @@ from importlib import import_module
 from django.conf import settings
 
 from safespaces.outbox.gateways.base import Gateway
+from safespaces.outbox.gateways.config import gateway_enabled
 
 # Modules whose gateways register themselves when the outbox app is ready.
 GATEWAY_MODULES = (
     "safespaces.outbox.gateways.console",
     "safespaces.outbox.gateways.smtp",
+    "safespaces.outbox.gateways.smssync",
+    "safespaces.outbox.gateways.africastalking",
+    "safespaces.outbox.gateways.frontlinesms",
+    "safespaces.outbox.gateways.webhook",
+    "safespaces.outbox.gateways.twilio",
 )
 
 _gateways: dict[str, type[Gateway]] = {}
@@ -59,8 +65,8 @@ def configured_names(channel: str) -> list[str]:
     return list(settings.SAFESPACES_SMS_GATEWAYS)
 
 
-def for_channel(channel: str) -> list[Gateway]:
-    """The configured gateways that carry `channel`, in the order to try them."""
+def carriers(channel: str) -> list[Gateway]:
+    """The configured gateways that carry `channel`, in order, switched on or not."""
     found = []
     for name in configured_names(channel):
         gateway_class = _gateways.get(name)
@@ -69,10 +75,18 @@ def for_channel(channel: str) -> list[Gateway]:
     return found
 
 
+def for_channel(channel: str) -> list[Gateway]:
+    """The configured gateways that carry `channel` and are switched on, in the order to try."""
+    return [gateway for gateway in carriers(channel) if gateway_enabled(gateway.name)]
+
+
 def next_after(channel: str, name: str) -> str | None:
-    """The gateway to fail over to after `name`, if any."""
-    ordered = [gateway.name for gateway in for_channel(channel)]
+    """The switched-on gateway to fail over to after `name`, if any.
+
+    `name` itself may be switched off (a coordinator turned it off while messages waited).
+    """
+    ordered = [gateway.name for gateway in carriers(channel)]
     if name not in ordered:
         return None
-    position = ordered.index(name)
-    return ordered[position + 1] if position + 1 < len(ordered) else None
+    following = ordered[ordered.index(name) + 1 :]
+    return next((candidate for candidate in following if gateway_enabled(candidate)), None)

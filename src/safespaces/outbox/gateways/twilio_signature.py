@@ -51,9 +51,7 @@ def is_signed_by_twilio(request: HttpRequest, auth_token: str) -> bool:
     given = request.headers.get("X-Twilio-Signature", "")
     if not given or not auth_token:
         return False
-    params = [
-        (name, value) for name in request.POST for value in request.POST.getlist(name)
-    ]
+    params = [(name, value) for name in request.POST for value in request.POST.getlist(name)]
     return any(
         hmac.compare_digest(signature_of(url, params, auth_token), given)
         for url in url_variants(called_url(request))
