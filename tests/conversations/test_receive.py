@@ -54,10 +54,12 @@ def test_a_failing_handler_still_records_the_message_and_apologises() -> None:
     from safespaces.conversations import keywords
 
     keywords.DEFAULT_KEYWORDS["explode"] = {"en": ("explode",)}
+    keywords.changed()  # the keyword table is cached per process
     try:
         result = receive_message(incoming("EXPLODE now"))
     finally:
         del keywords.DEFAULT_KEYWORDS["explode"]
+        keywords.changed()
     assert result.inbound is not None
     assert result.inbound.command == "explode"
     answers = [link.message.body for link in OutboundLink.objects.select_related("message")]

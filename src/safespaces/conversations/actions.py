@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
-from safespaces.conversations import keywords
+from safespaces.conversations import dialogs, keywords
 from safespaces.conversations.commands import Handler, Turn, command_handler, dialog_handler
 from safespaces.conversations.models import Correspondent, InboundMessage
 from safespaces.conversations.replies import send_answer
@@ -108,6 +108,9 @@ def run_turn(
         and correspondent.dialog_expires_at is not None
         and correspondent.dialog_expires_at > now
     )
+    if correspondent.dialog and not in_dialog:
+        # A keyword abandons an unfinished dialog; an expired one starts over.
+        dialogs.end(correspondent)
     language = correspondent.language or keyword_language or gateway_language(incoming.gateway)
     turn = Turn(
         correspondent=correspondent,

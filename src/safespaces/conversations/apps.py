@@ -14,6 +14,7 @@ class ConversationsConfig(AppConfig):
             PURGE_JOB,
             purge_old_conversations,
         )
+        from safespaces.conversations.voice import jobs  # noqa: F401  (registers hotline jobs)
         from safespaces.outbox.jobs import register_job
 
         register_job(PURGE_JOB, PURGE_EVERY_SECONDS, purge_old_conversations)

@@ -1,59 +1,174 @@
 """Keywords that start commands, in English, Arabic, French and Spanish.
 
 Defaults live here; coordinators add or remove words in the console (CommandKeyword rows),
-which replace the defaults of that command and language once any exist.
+which replace the defaults of that command and language once any exist. Words are compared
+folded (`fold`): case, accents, Arabic diacritics, tatweel and letter variants (alef forms,
+taa marbuta and haa, alef maqsura and yeh) do not matter.
 """
+
+# Arabic letters here are data, not look-alikes of Latin ones.
 
 from __future__ import annotations
 
-import unicodedata
+import threading
+import uuid
 
-# command -> language -> words. "info" has none: it answers anything unrecognised.
+from django.core.cache import cache
+from django.db import transaction
+
+from safespaces.geo.gazetteer.normalise import normalise
+
+# command -> language -> words; the first word of each language is the one the menu shows.
+# "info" has none: it answers anything unrecognised. Twilio's own opt-out and opt-in words
+# (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT; START, UNSTOP) must mean the same here.
 DEFAULT_KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "report": {
         "en": ("report",),
-        "ar": ("بلاغ", "ابلاغ"),
-        "fr": ("signaler", "signalement"),
-        "es": ("reportar", "denuncia"),
+        "ar": ("بلاغ", "ابلاغ", "تبليغ", "بلغ", "شكوى"),
+        "fr": ("signaler", "signalement", "signale", "rapport"),
+        "es": ("reportar", "denuncia", "denunciar", "reporte"),
     },
     "safe": {
-        "en": ("safe",),
-        "ar": ("امان", "آمن", "امن"),
+        "en": ("safe", "shelter"),
+        "ar": ("امان", "آمن", "ملجأ"),
         "fr": ("refuge", "abri"),
         "es": ("seguro", "refugio"),
     },
     "help": {
         "en": ("help", "sos"),
-        "ar": ("مساعدة", "النجدة"),
-        "fr": ("aide", "secours"),
-        "es": ("ayuda", "auxilio"),
+        "ar": ("مساعدة", "النجدة", "نجدة", "ساعدوني", "الحقوني"),
+        "fr": ("aide", "secours", "aidez-moi"),
+        "es": ("ayuda", "auxilio", "socorro"),
     },
-    "ok": {"en": ("ok",), "ar": ("تمام",), "fr": ("ok",), "es": ("ok",)},
-    "language": {"en": ("lang",), "ar": ("لغة",), "fr": ("langue",), "es": ("idioma",)},
+    "ok": {
+        "en": ("ok", "okay", "fine"),
+        "ar": ("تمام", "بخير", "اوكي"),
+        "fr": ("bien",),
+        "es": ("bien", "vale"),
+    },
+    "language": {
+        "en": ("lang", "language"),
+        "ar": ("لغة", "اللغة"),
+        "fr": ("langue",),
+        "es": ("idioma", "lengua"),
+    },
     "stop": {
-        "en": ("stop", "unsubscribe"),
-        "ar": ("توقف", "الغاء"),
-        "fr": ("stop", "arret"),
-        "es": ("alto", "baja"),
+        "en": ("stop", "stopall", "unsubscribe", "cancel", "end", "quit"),
+        "ar": ("توقف", "الغاء", "إيقاف"),
+        "fr": ("arret", "desabonner", "desinscrire"),
+        "es": ("baja", "alto", "parar", "detener"),
     },
-    "start": {"en": ("start",), "ar": ("ابدأ",), "fr": ("demarrer",), "es": ("iniciar",)},
+    "start": {
+        "en": ("start", "unstop", "resume"),
+        "ar": ("ابدأ", "بدء", "استئناف", "تفعيل"),
+        "fr": ("demarrer", "reprendre", "commencer"),
+        "es": ("iniciar", "alta", "empezar", "reanudar"),
+    },
 }
+# Everyday words that are keywords only as the whole message ("End of the street" is a place,
+# "END" alone is an opt-out, as carriers read it).
+WHOLE_MESSAGE_ONLY = frozenset(
+    {"end", "cancel", "quit", "fine", "okay", "bien", "vale", "alto", "alta"}
+)
+LANGUAGES = ("en", "ar", "fr", "es")
+MAX_KEYWORD_CHARS = 40
+GENERATION_KEY = "conversations:keywords:generation"
+
+Lookup = dict[str, tuple[str, str]]
+
+
+class InvalidKeyword(ValueError):
+    """A keyword that cannot be used; the message says why (translated)."""
 
 
 def fold(word: str) -> str:
-    """A keyword as compared: case-folded, accents and Arabic diacritics dropped."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """A keyword as compared: case-folded, accents, Arabic diacritics and variants unified."""
+    return normalise(word).replace(" ", "")
 
 
-def default_lookup() -> dict[str, tuple[str, str]]:
+def default_lookup() -> Lookup:
     """Folded word -> (command, language), from the defaults."""
-    table: dict[str, tuple[str, str]] = {}
+    table: Lookup = {}
     for name, by_language in DEFAULT_KEYWORDS.items():
         for language, words in by_language.items():
             for word in words:
                 table.setdefault(fold(word), (name, language))
     return table
+
+
+def effective_keywords() -> dict[str, dict[str, tuple[str, ...]]]:
+    """command -> language -> words in force: the coordinators' rows, else the defaults."""
+    from safespaces.conversations.models import CommandKeyword
+
+    rows: dict[tuple[str, str], list[str]] = {}
+    for row in CommandKeyword.objects.order_by("pk"):
+        rows.setdefault((row.command, row.language), []).append(row.word)
+    result = {name: dict(by_language) for name, by_language in DEFAULT_KEYWORDS.items()}
+    for (name, language), words in rows.items():
+        result.setdefault(name, {})[language] = tuple(words)
+    return result
+
+
+def build_lookup(effective: dict[str, dict[str, tuple[str, ...]]]) -> Lookup:
+    table: Lookup = {}
+    for name, by_language in effective.items():
+        for language in sorted(by_language, key=_language_order):
+            for word in by_language[language]:
+                table.setdefault(fold(word), (name, language))
+    return table
+
+
+def _language_order(language: str) -> int:
+    return LANGUAGES.index(language) if language in LANGUAGES else len(LANGUAGES)
+
+
+class _Cached:
+    """The lookup table of this process, rebuilt when another process changed the keywords."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.generation: object = object()  # matches no stored generation
+        self.effective: dict[str, dict[str, tuple[str, ...]]] = {}
+        self.table: Lookup = {}
+
+    def current(self) -> tuple[Lookup, dict[str, dict[str, tuple[str, ...]]]]:
+        generation = cache.get(GENERATION_KEY)
+        with self.lock:
+            if generation != self.generation or not self.table:
+                self.effective = effective_keywords()
+                self.table = build_lookup(self.effective)
+                self.generation = generation
+            return self.table, self.effective
+
+    def forget(self) -> None:
+        with self.lock:
+            self.table = {}
+
+
+_cached = _Cached()
+
+
+def changed() -> None:
+    """Tell every process the keywords changed (again once committed, for non-database caches)."""
+    _cached.forget()
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+def lookup() -> Lookup:
+    return _cached.current()[0]
+
+
+def keywords_for(name: str, language: str) -> tuple[str, ...]:
+    """The words in force for a command in a language (English's when it has none)."""
+    by_language = _cached.current()[1].get(name, {})
+    return by_language.get(language) or by_language.get("en") or ()
+
+
+def first_keyword(name: str, language: str) -> str:
+    """The word the menu shows for a command, in capitals where the script has them."""
+    words = keywords_for(name, language)
+    return words[0].upper() if words else name.upper()
 
 
 def split_command(text: str) -> tuple[str, str, str | None]:
@@ -62,8 +177,11 @@ def split_command(text: str) -> tuple[str, str, str | None]:
     Anything that does not start with a keyword is ("info", text, None).
     """
     stripped = text.strip()
-    first, _space, rest = stripped.partition(" ")
-    found = default_lookup().get(fold(first.strip(".,!?:;")))
-    if found is None:
+    parts = stripped.split(None, 1)
+    if not parts:
         return "info", stripped, None
-    return found[0], rest.strip(), found[1]
+    word = fold(parts[0].strip(".,!?:;،؟"))
+    found = lookup().get(word)
+    if found is None or (word in WHOLE_MESSAGE_ONLY and len(parts) > 1):
+        return "info", stripped, None
+    return found[0], parts[1].strip() if len(parts) > 1 else "", found[1]

@@ -1,0 +1,114 @@
+"""Places named in a message: the words after "near", "at", "عند", "près de"... in the gazetteer.
+
+Nobody confirms an SMS match on a map, so only a clear match counts (the rules of
+`safespaces.reports.locating`); otherwise the words are kept as the reporter wrote them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from safespaces.geo.gazetteer.search import search_places
+from safespaces.reports.locating import KIND_PRECISION, UNATTENDED_MIN_LEAD, UNATTENDED_MIN_SCORE
+from safespaces.reports.models import Report
+
+MAX_PLACE_TEXT = 200
+
+# Words that introduce a place, longest first so "près de" wins over "de".
+PLACE_MARKERS = (
+    "in front of",
+    "next to",
+    "close to",
+    "outside",
+    "behind",
+    "inside",
+    "near",
+    "at",
+    "in",
+    "on",
+    "by",
+    "بالقرب من",
+    "قريب من",
+    "جنب",
+    "جانب",
+    "امام",
+    "أمام",
+    "قدام",
+    "عند",
+    "في",
+    "ف",
+    "près de",
+    "pres de",
+    "à côté de",
+    "a cote de",
+    "devant",
+    "dans",
+    "vers",
+    "sur",
+    "à",
+    "au",
+    "aux",
+    "cerca de",
+    "al lado de",
+    "junto a",
+    "frente a",
+    "delante de",
+    "enfrente de",
+    "en",
+    "por",
+)
+MARKER = re.compile(
+    r"(?:^|\s)(?:" + "|".join(re.escape(word) for word in PLACE_MARKERS) + r")\s+(?=\S)",
+    re.IGNORECASE,
+)
+# Arabic attaches "في" and "ب" (at, in) to the next word: "بميدان", "فالتحرير".
+ATTACHED_ARABIC = re.compile(r"(?:^|\s)[بف](?=ال|ميدان|شارع|محطة|محطه|مترو|كوبري|جسر)")
+
+
+@dataclass(frozen=True)
+class PlaceFound:
+    name: str
+    latitude: float
+    longitude: float
+    precision: str
+
+
+def find_place(text: str) -> PlaceFound | None:
+    """The gazetteer's place for `text` when the match is clear; None otherwise."""
+    query = strip_marker(text)
+    if not query:
+        return None
+    matches = search_places(query, limit=2)
+    if not matches or matches[0].score < UNATTENDED_MIN_SCORE:
+        return None
+    if len(matches) > 1 and matches[0].score - matches[1].score < UNATTENDED_MIN_LEAD:
+        return None
+    place = matches[0].place
+    precision = KIND_PRECISION.get(place.kind, Report.Precision.AREA)
+    return PlaceFound(place.name, place.latitude, place.longitude, precision)
+
+
+def strip_marker(text: str) -> str:
+    """The place words without a leading "near", "عند", "près de"..."""
+    text = " ".join(text.split())[:MAX_PLACE_TEXT]
+    match = MARKER.match(text)
+    if match is not None:
+        return text[match.end() :].strip(" ,.;:!?")
+    attached = ATTACHED_ARABIC.match(text)
+    if attached is not None:
+        return text[attached.end() :].strip(" ,.;:!?")
+    return text.strip(" ,.;:!?")
+
+
+def place_phrases(text: str) -> list[str]:
+    """The words after each place marker in `text`, first marker first ([] when there is none).
+
+    "groping in the metro near Tahrir Square" gives "the metro near Tahrir Square" and
+    "Tahrir Square": the first may be what the reporter meant, the last what the gazetteer knows.
+    """
+    text = " ".join(text.split())
+    starts = [match.end() for match in MARKER.finditer(text)]
+    starts += [match.end() for match in ATTACHED_ARABIC.finditer(text)]
+    phrases = [text[start:].strip(" ,.;:!?")[:MAX_PLACE_TEXT] for start in sorted(set(starts))]
+    return [phrase for phrase in phrases if phrase]
