@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safespaces.reports.taxonomy import LANGUAGES
@@ -292,6 +293,55 @@ class ReportPhoto(VaultedModel):
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
+        ordering = ["report", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}:{self.pk}"
+
+
+class ReportRecordingManager(models.Manager.from_queryset(VaultedQuerySet)):  # type: ignore[misc]
+    """Lists recordings without their audio, which is loaded (and decrypted) only when played."""
+
+    def get_queryset(self) -> VaultedQuerySet:
+        queryset: VaultedQuerySet = super().get_queryset().defer("audio")
+        return queryset
+
+
+class ReportRecording(VaultedModel):
+    """A report left on the hotline: the caller's recording, fetched from the provider.
+
+    The provider's address and the audio (base64) are sealed with the recording's own data
+    key; retention deletes the row, and with it the key. Moderators only.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be fetched")
+        STORED = "stored", _("Stored")
+        FAILED = "failed", _("Could not be fetched")
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="recordings"
+    )
+    provider = models.CharField(_("provider"), max_length=32)
+    source_url = EncryptedTextField(_("address at the provider"))
+    audio = EncryptedTextField(_("audio"))
+    content_type = models.CharField(_("content type"), max_length=32, blank=True)
+    duration_seconds = models.PositiveIntegerField(_("duration in seconds"), default=0)
+    byte_size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now, db_index=True)
+    # The provider's copy was deleted after ours was stored (where its API allows it).
+    deleted_at_provider = models.BooleanField(_("deleted at the provider"), default=False)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+
+    objects: ClassVar[Any] = ReportRecordingManager()
+
+    class Meta:
+        verbose_name = _("recording")
+        verbose_name_plural = _("recordings")
         ordering = ["report", "pk"]
 
     def __str__(self) -> str:

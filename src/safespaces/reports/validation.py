@@ -12,7 +12,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safespaces.reports.models import Category, Report
+from safespaces.reports.category_keys import active_category_ids
+from safespaces.reports.models import Report
 
 MAX_DESCRIPTION_CHARS = 5000
 MAX_SHORT_TEXT_CHARS = 1000
@@ -108,9 +109,7 @@ def check_categories(checker: Checker, keys: list[str]) -> list[str]:
             _("Choose at most %(limit)d categories.") % {"limit": MAX_CATEGORIES},
         )
         return unique
-    known = set(
-        Category.objects.filter(key__in=unique, is_active=True).values_list("key", flat=True)
-    )
+    known = active_category_ids()
     unknown = [key for key in unique if key not in known]
     if unknown:
         checker.fail(
@@ -162,7 +161,11 @@ def check_point(checker: Checker, latitude: float | None, longitude: float | Non
 def validate_submission(submission: ReportSubmission) -> ReportSubmission:
     """The submission with its text cleaned, or `ReportInvalid` naming every faulty field."""
     checker = Checker()
-    categories = check_categories(checker, list(submission.categories))
+    # A hotline report is a recording: moderators listen to it, then categorise and place it.
+    spoken = submission.channel == Report.Channel.VOICE
+    categories = list(submission.categories)
+    if categories or not spoken:
+        categories = check_categories(checker, categories)
     description = checker.text("description", submission.description, MAX_DESCRIPTION_CHARS)
     check_when(checker, submission)
     checker.choice("reporter_role", submission.reporter_role, Report.ReporterRole.values)
@@ -172,7 +175,12 @@ def validate_submission(submission: ReportSubmission) -> ReportSubmission:
     how = checker.text("intervention_how", submission.intervention_how, MAX_SHORT_TEXT_CHARS)
     check_point(checker, submission.latitude, submission.longitude)
     place_text = checker.text("place_text", submission.place_text, MAX_PLACE_CHARS)
-    if submission.latitude is None and not place_text and "place_text" not in checker.errors:
+    if (
+        not spoken
+        and submission.latitude is None
+        and not place_text
+        and "place_text" not in checker.errors
+    ):
         checker.fail("location", _("Say where it happened: a place or a point on the map."))
     checker.choice("precision", submission.precision, Report.Precision.values)
     checker.choice("channel", submission.channel, Report.Channel.values)
