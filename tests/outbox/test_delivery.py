@@ -9,8 +9,8 @@ from pytest_django import Settings
 from safespaces.audit.models import AuditEvent
 from safespaces.outbox.actions import enqueue_message
 from safespaces.outbox.delivery import claim_next, deliver, retry_delay
-from safespaces.outbox.models import Message, Status
-from tests.outbox.gateways import RecordingGateway
+from safespaces.outbox.models import DeliveryAttempt, Message, Outcome, Status
+from tests.outbox.fake_gateways import RecordingGateway
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("test_gateways")]
 
@@ -213,3 +213,41 @@ def test_it_fails_a_message_interrupted_too_often(settings: Settings) -> None:
     assert message.status == Status.FAILED
     assert message.last_error == "Delivery was interrupted too many times."
     assert RecordingGateway.sent == []
+
+
+def logged_attempts() -> list[tuple[str, str]]:
+    rows = DeliveryAttempt.objects.order_by("attempted_at", "pk")
+    return list(rows.values_list("gateway", "outcome"))
+
+
+def test_it_logs_each_attempt_with_its_gateway_and_outcome_only(settings: Settings) -> None:
+    settings.SAFESPACES_SMS_GATEWAYS = ["timing-out", "recording"]
+    settings.SAFESPACES_OUTBOX_FAILOVER_ATTEMPTS = 1
+    queued()
+    make_due(attempt())
+    attempt()
+    queued(gateway="refusing")
+    attempt()
+    queued(gateway="bad-number")
+    attempt()
+    assert logged_attempts() == [
+        ("timing-out", Outcome.TEMPORARY_FAILURE),
+        ("recording", Outcome.SENT),
+        ("refusing", Outcome.GATEWAY_FAILURE),
+        ("bad-number", Outcome.RECIPIENT_FAILURE),
+    ]
+    fields = {field.name for field in DeliveryAttempt._meta.get_fields()}
+    assert fields == {"id", "gateway", "outcome", "attempted_at"}
+
+
+def test_it_logs_a_crash_as_a_temporary_failure() -> None:
+    queued(gateway="crashing")
+    attempt()
+    assert logged_attempts() == [("crashing", Outcome.TEMPORARY_FAILURE)]
+
+
+def test_it_logs_no_attempt_for_a_gateway_that_is_gone() -> None:
+    message = queued()
+    Message.objects.filter(pk=message.pk).update(gateway="retired")
+    attempt()
+    assert logged_attempts() == []

@@ -7,7 +7,8 @@ from safespaces.outbox.gateways import registry
 from safespaces.outbox.gateways.console import ConsoleGateway
 from safespaces.outbox.gateways.smtp import SmtpGateway
 
-pytestmark = pytest.mark.usefixtures("test_gateways")
+# Whether a gateway is switched on is read from the database (the console may turn it off).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("test_gateways")]
 
 
 def test_it_finds_the_built_in_gateways_by_name() -> None:

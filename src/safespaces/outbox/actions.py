@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from safespaces.audit.actions import record_event
@@ -74,6 +77,9 @@ def fail_message(message: Message, reason: str, *, worker_id: str | None = None)
             failed_at=now,
             lease_expires_at=None,
             claimed_by="",
+            # A new failure is news, even for a message staff acknowledged failing before.
+            acknowledged_at=None,
+            acknowledged_by=None,
         )
         if changed != 1:
             return False
@@ -145,3 +151,32 @@ def retry_message(message: Message, actor: User) -> bool:
         record_event("message:retry", actor, target=str(message.pk), data={"gateway": gateway})
     logger.info("message %s queued again by staff", message.pk)
     return True
+
+
+# Failed messages no staff member has acknowledged yet: the console's banner counts them.
+UNACKNOWLEDGED = Q(status=Status.FAILED, acknowledged_at__isnull=True)
+
+
+def unacknowledged_failures() -> QuerySet[Message]:
+    return Message.objects.filter(UNACKNOWLEDGED)
+
+
+def acknowledge_failures(message_ids: Iterable[uuid.UUID], actor: User) -> int:
+    """Mark failed messages as seen by `actor`, each audited; how many were acknowledged."""
+    now = timezone.now()
+    with transaction.atomic():
+        pending = list(
+            unacknowledged_failures()
+            .select_for_update()
+            .filter(pk__in=list(message_ids))
+            .values_list("pk", flat=True)
+        )
+        changed = (
+            unacknowledged_failures()
+            .filter(pk__in=pending)
+            .update(acknowledged_at=now, acknowledged_by=actor)
+        )
+        for pk in pending:
+            record_event("message:acknowledge", actor, target=str(pk))
+    logger.info("%d failed messages acknowledged by staff", changed)
+    return changed

@@ -9,6 +9,7 @@ class OutboxConfig(AppConfig):
 
     def ready(self) -> None:
         from safespaces.outbox import checks  # noqa: F401  (registers the system checks)
+        from safespaces.outbox.attempts import PRUNE_EVERY_SECONDS, prune_attempts
         from safespaces.outbox.gateways.registry import load_gateway_modules
         from safespaces.outbox.jobs import register_job
         from safespaces.outbox.maintenance import ANALYZE_EVERY_SECONDS, refresh_planner_statistics
@@ -21,5 +22,6 @@ class OutboxConfig(AppConfig):
 
         load_gateway_modules()
         register_job("outbox:prune_heartbeats", 3600, prune_heartbeats)
+        register_job("outbox:prune_attempts", PRUNE_EVERY_SECONDS, prune_attempts)
         register_job("database:analyze", ANALYZE_EVERY_SECONDS, refresh_planner_statistics)
         register_job(PURGE_JOB, PURGE_EVERY_SECONDS, purge_finished_messages)

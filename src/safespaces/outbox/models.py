@@ -5,7 +5,9 @@ from __future__ import annotations
 import secrets
 import uuid
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +61,16 @@ class Message(VaultedModel):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
+    # Staff saw the failure: it no longer counts in the console's banner. Cleared on failing again.
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("message")
@@ -71,6 +83,12 @@ class Message(VaultedModel):
             # Delivery-status callbacks name the provider's id.
             models.Index(fields=("gateway", "provider_message_id"), name="outbox_provider_idx"),
             models.Index(fields=("status", "created_at"), name="outbox_status_created_idx"),
+            # The banner on every staff page counts these.
+            models.Index(
+                fields=("failed_at",),
+                condition=Q(status="failed", acknowledged_at__isnull=True),
+                name="outbox_unacknowledged_idx",
+            ),
         )
         permissions = (
             ("retry_message", _("Can send a failed message again")),
@@ -145,3 +163,31 @@ class OptOut(models.Model):
 
     def __str__(self) -> str:
         return self.phone_index[:12]
+
+
+class Outcome(models.TextChoices):
+    SENT = "sent", _("Handed over")
+    TEMPORARY_FAILURE = "temporary", _("Failed, to be tried again")
+    GATEWAY_FAILURE = "gateway", _("Refused through a fault of the gateway")
+    RECIPIENT_FAILURE = "recipient", _("Refused because of the recipient")
+
+
+class DeliveryAttempt(models.Model):
+    """One try at handing a message to a gateway, kept for the gateways' health.
+
+    Deliberately holds no message, recipient or body: only which gateway, what came of it, when.
+    """
+
+    gateway = models.CharField(_("gateway"), max_length=32)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    attempted_at = models.DateTimeField(_("attempted"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        indexes = (
+            models.Index(fields=("gateway", "attempted_at"), name="outbox_attempt_gateway_idx"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.outcome} {self.attempted_at:%Y-%m-%d %H:%M}"
