@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from safespaces.web.staff.undelivered import undelivered_notice
+
 
 @dataclass(frozen=True)
 class Section:
@@ -24,6 +26,9 @@ SECTIONS = (
     Section("staff:exports", _("Exports"), "reports.export_report"),
     Section("staff:categories", _("Categories"), "reports.change_category"),
     Section("staff:outbox", _("Messages"), "outbox.view_message"),
+    Section("staff:gateways", _("Gateways"), "outbox.view_message"),
+    Section("staff:conversations", _("Conversations"), "conversations.read_conversation"),
+    Section("staff:keywords", _("SMS keywords"), "conversations.configure_keywords"),
     Section("staff:users", _("Users"), "accounts.manage_users"),
     Section("staff:audit", _("Audit log"), "audit.view_auditevent"),
     Section("staff:tokens", _("API tokens")),
@@ -40,4 +45,4 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
             continue
         url = reverse(section.url_name)
         items.append({"url": url, "label": section.label, "current": request.path == url})
-    return {"staff_nav": items}
+    return {"staff_nav": items, **undelivered_notice(request)}
