@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.utils.translation import gettext, override
 
 from safespaces.conversations.models import Correspondent
 from safespaces.conversations.sms_length import fits_one
@@ -11,6 +14,12 @@ from safespaces.outbox.models import Message
 from tests.conversations.conftest import NUMBER, Send, answers, last_answer
 
 pytestmark = pytest.mark.django_db
+PART_MARKER = re.compile(r"\s*\(\d+/\d+\)$")
+
+
+def join_parts(parts: list[str]) -> str:
+    """The text of a long answer sent as several SMS, without the "(1/2)" markers."""
+    return " ".join(PART_MARKER.sub("", part) for part in parts)
 
 
 def test_anything_unrecognised_gets_the_menu_in_one_sms(send: Send) -> None:
@@ -94,9 +103,20 @@ def test_safe_names_the_place_and_the_helpline(send: Send, settings) -> None:
 
 @pytest.mark.usefixtures("gazetteer")
 def test_safe_without_a_helpline_says_the_directory_is_not_available(send: Send) -> None:
-    send("امان ميدان التحرير")
+    send("SAFE Tahrir Square")
     assert "Tahrir Square" in last_answer()
     assert "not available by SMS yet" in last_answer()
+    before = len(answers())
+    send("امان ميدان التحرير")  # the Arabic keyword: the answer comes in Arabic
+    with override("ar"):
+        expected = gettext(
+            "We found %(place)s, but the safe-space directory is not available by SMS yet."
+        ) % {"place": "Tahrir Square"}
+    assert (
+        expected
+        != "We found Tahrir Square, but the safe-space directory is not available by SMS yet."
+    )
+    assert join_parts(answers()[before:]) == expected
     send("SAFE")
     assert last_answer() == "Send SAFE and the name of a place near you."
 

@@ -18,6 +18,7 @@ from safespaces.accounts import actions as accounts
 from safespaces.accounts import mfa
 from safespaces.accounts.models import User
 from safespaces.accounts.roles import Role
+from safespaces.conversations.demo_data import load_demo_conversations
 from safespaces.geo.actions import add_or_update_city
 from safespaces.geo.models import City
 from safespaces.reports.demo_data import load_demo_reports
@@ -60,6 +61,7 @@ def load_demo() -> tuple[City, list[DemoLogin]]:
             _ensure_staff(username, role, known.get(username)) for username, role in DEMO_STAFF
         ]
     load_demo_reports(city)
+    load_demo_conversations()
     _write_logins(logins)
     return city, logins
 
