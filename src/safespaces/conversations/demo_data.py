@@ -11,7 +11,6 @@ from safespaces.outbox.gateways.base import Incoming
 
 DEMO_MESSAGES: tuple[tuple[str, str, str], ...] = (
     ("+201000000101", "sms", "REPORT two men followed me from Tahrir metro exit at 8pm"),
-    ("+201000000101", "sms", "catcalls"),
     ("+201000000101", "sms", "YES"),
     ("+201000000102", "sms", "HELP"),
     ("+201000000103", "whatsapp", "بلاغ تحرش لفظي عند محطة رمسيس امس"),

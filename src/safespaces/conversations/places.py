@@ -24,6 +24,7 @@ PLACE_MARKERS = (
     "behind",
     "inside",
     "near",
+    "from",
     "at",
     "in",
     "on",
@@ -43,6 +44,7 @@ PLACE_MARKERS = (
     "à côté de",
     "a cote de",
     "devant",
+    "depuis",
     "dans",
     "vers",
     "sur",
@@ -55,6 +57,7 @@ PLACE_MARKERS = (
     "frente a",
     "delante de",
     "enfrente de",
+    "desde",
     "en",
     "por",
 )

@@ -80,5 +80,6 @@ def run_job(job: Job) -> bool:
     except Exception as error:  # one broken job must not stop deliveries
         logger.error("job %s failed: %s", job.name, type(error).__name__)
         return False
-    logger.info("job %s ran", job.name)
+    # Some jobs run every few seconds: their routine runs are not worth the operator's log.
+    logger.debug("job %s ran", job.name)
     return True
