@@ -22,6 +22,7 @@ from django.utils import timezone
 from safespaces.accounts import mfa, staff_session
 from safespaces.accounts.models import TotpDevice, User
 from safespaces.accounts.roles import Role
+from safespaces.conversations.keywords import forget_cached_keywords
 from safespaces.geo.gazetteer.search import forget_recent_searches
 from safespaces.outbox.gateways.config import forget_cached
 from safespaces.reports.category_keys import forget_categories
@@ -41,12 +42,13 @@ def fast_password_hasher(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_process_memories() -> Iterator[None]:
-    """Gateway settings, gazetteer answers and active categories are remembered in-process;
-    no test sees another's."""
-    for forget in (forget_cached, forget_recent_searches, forget_categories):
+    """Gateway settings, gazetteer answers, active categories and SMS keywords are remembered
+    in-process; no test sees another's."""
+    memories = (forget_cached, forget_recent_searches, forget_categories, forget_cached_keywords)
+    for forget in memories:
         forget()
     yield
-    for forget in (forget_cached, forget_recent_searches, forget_categories):
+    for forget in memories:
         forget()
 
 

@@ -10,7 +10,9 @@ taa marbuta and haa, alef maqsura and yeh) do not matter.
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 import uuid
 
 from django.core.cache import cache
@@ -73,6 +75,8 @@ WHOLE_MESSAGE_ONLY = frozenset(
 LANGUAGES = ("en", "ar", "fr", "es")
 MAX_KEYWORD_CHARS = 40
 GENERATION_KEY = "conversations:keywords:generation"
+# Other processes' keyword changes are seen within this many seconds.
+CHECK_EVERY_SECONDS = 1.0
 
 Lookup = dict[str, tuple[str, str]]
 
@@ -130,10 +134,17 @@ class _Cached:
         self.generation: object = object()  # matches no stored generation
         self.effective: dict[str, dict[str, tuple[str, ...]]] = {}
         self.table: Lookup = {}
+        self.checked_at = -math.inf
 
     def current(self) -> tuple[Lookup, dict[str, dict[str, tuple[str, ...]]]]:
+        now = time.monotonic()
+        with self.lock:
+            # One message asks several times: the shared generation is read once a second.
+            if self.table and now - self.checked_at < CHECK_EVERY_SECONDS:
+                return self.table, self.effective
         generation = cache.get(GENERATION_KEY)
         with self.lock:
+            self.checked_at = now
             if generation != self.generation or not self.table:
                 self.effective = effective_keywords()
                 self.table = build_lookup(self.effective)
@@ -143,6 +154,7 @@ class _Cached:
     def forget(self) -> None:
         with self.lock:
             self.table = {}
+            self.checked_at = -math.inf
 
 
 _cached = _Cached()
@@ -153,6 +165,11 @@ def changed() -> None:
     _cached.forget()
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
     transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+def forget_cached_keywords() -> None:
+    """Read the keywords from the database again on next use (between tests)."""
+    _cached.forget()
 
 
 def lookup() -> Lookup:
