@@ -290,6 +290,16 @@ SAFESPACES_HOTLINE_COUNSELLOR_NUMBERS = env_list("HOTLINE_COUNSELLOR_NUMBERS", [
 # Days a hotline recording is kept (encrypted) before retention deletes it.
 SAFESPACES_RECORDING_RETENTION_DAYS = env_int("RECORDING_RETENTION_DAYS", 90, minimum=1)
 
+# --- Safe-space network (docs/safe-spaces.md) --------------------------------------------------
+# A venue counts as a safe space only with at least this many staff whose training is current.
+SAFESPACES_MIN_TRAINED_STAFF = env_int("MIN_TRAINED_STAFF", 2, minimum=0)
+# Public holidays (YYYY-MM-DD, comma-separated) for the "PH" rule of opening hours.
+SAFESPACES_PUBLIC_HOLIDAYS = env_list("PUBLIC_HOLIDAYS", [])
+# Hours after which a venue's live status ("open", "full") counts for less, then for nothing.
+SAFESPACES_LIVE_STATUS_FRESH_HOURS = env_int("LIVE_STATUS_FRESH_HOURS", 6, minimum=1)
+# Flags and proposed edits each client (a keyed hash of its address) may send in an hour.
+SAFESPACES_VENUE_FEEDBACK_PER_HOUR = env_int("VENUE_FEEDBACK_PER_HOUR", 5, minimum=1)
+
 # --- API ---------------------------------------------------------------------------------------
 # Requests per minute for each token (or each client, hashed, where no token is needed).
 SAFESPACES_API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 120, minimum=1)

@@ -20,13 +20,18 @@ class Role(models.TextChoices):
 
 # The one mapping of role to permissions ("app_label.codename"); later issues extend it.
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
-    Role.MODERATOR: ("reports.moderate_report", "reports.export_report"),
+    Role.MODERATOR: (
+        "reports.moderate_report",
+        "reports.export_report",
+        "places.moderate_venue_feedback",
+    ),
     Role.DUTY_OFFICER: (
         "outbox.view_message",
         "conversations.read_conversation",
         "conversations.reply_conversation",
+        "places.view_confidential_venue",
     ),
-    Role.CASE_WORKER: (),
+    Role.CASE_WORKER: ("places.view_confidential_venue",),
     Role.COORDINATOR: (
         "accounts.manage_users",
         "audit.view_auditevent",
@@ -43,6 +48,9 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "conversations.read_conversation",
         "conversations.reply_conversation",
         "conversations.configure_keywords",
+        "places.manage_venue",
+        "places.view_confidential_venue",
+        "places.moderate_venue_feedback",
     ),
 }
 
