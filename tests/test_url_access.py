@@ -203,6 +203,7 @@ URL_RULES: dict[str, Rule] = {
     "staff:report_publish": staff_action(MODERATORS),
     "staff:report_reject": staff_action(MODERATORS),
     "staff:report_archive": staff_action(MODERATORS),
+    "staff:report_withdraw_consent": staff_action(MODERATORS),
     "staff:report_categories": staff_action(MODERATORS),
     "staff:report_location": staff_action(MODERATORS),
     "staff:report_photo": staff_object_page(MODERATORS),

@@ -443,3 +443,21 @@ def test_merging_an_unknown_code_is_refused(bob: User, staff_client: StaffClient
     kept = reported()
     response = staff_client(bob).post(url("report_merge", kept), {"duplicate": "NOPE"}, follow=True)
     assert "There is no report with this code to merge." in messages_of(response)
+
+
+def test_a_moderator_withdraws_consent_and_the_report_leaves_the_public_pages(
+    bob: User, staff_client: Callable[[User], Client]
+) -> None:
+    report = publish_report(reported(consent_public=True), bob)
+    public_page = f"/reports/{report.public_id}/"
+    assert Client().get(public_page).status_code == 200
+    client = staff_client(bob)
+    detail = client.get(url("report", report)).content.decode()
+    assert url("report_withdraw_consent", report) in detail
+    response = client.post(url("report_withdraw_consent", report))
+    assert response.status_code == 302
+    assert refreshed(report).consent_public is False
+    assert Client().get(public_page).status_code == 404
+    assert "report:consent_withdraw" in tags(report)
+    detail = client.get(url("report", report)).content.decode()
+    assert url("report_withdraw_consent", report) not in detail

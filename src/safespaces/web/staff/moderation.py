@@ -229,6 +229,10 @@ report_publish_view = transition_view(
 report_archive_view = transition_view(
     actions.archive_report, gettext_lazy("The report is archived.")
 )
+report_withdraw_consent_view = transition_view(
+    actions.withdraw_public_consent,
+    gettext_lazy("The report is no longer shown to the public: the reporter withdrew consent."),
+)
 
 
 @require_POST
@@ -345,6 +349,11 @@ urlpatterns: list[URLPattern] = [
     path("reports/<str:public_id>/publish/", report_publish_view, name="report_publish"),
     path("reports/<str:public_id>/reject/", report_reject_view, name="report_reject"),
     path("reports/<str:public_id>/archive/", report_archive_view, name="report_archive"),
+    path(
+        "reports/<str:public_id>/withdraw-consent/",
+        report_withdraw_consent_view,
+        name="report_withdraw_consent",
+    ),
     path("reports/<str:public_id>/categories/", report_categories_view, name="report_categories"),
     path("reports/<str:public_id>/location/", report_location_view, name="report_location"),
     path("reports/<str:public_id>/merge/", report_merge_view, name="report_merge"),
