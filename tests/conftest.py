@@ -25,6 +25,7 @@ from safespaces.accounts.roles import Role
 from safespaces.conversations.keywords import forget_cached_keywords
 from safespaces.geo.gazetteer.search import forget_recent_searches
 from safespaces.outbox.gateways.config import forget_cached
+from safespaces.places.search import forget_index
 from safespaces.reports.category_keys import forget_categories
 
 STAFF_PASSWORD = "a long passphrase for tests"
@@ -42,9 +43,15 @@ def fast_password_hasher(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_process_memories() -> Iterator[None]:
-    """Gateway settings, gazetteer answers, active categories and SMS keywords are remembered
-    in-process; no test sees another's."""
-    memories = (forget_cached, forget_recent_searches, forget_categories, forget_cached_keywords)
+    """Gateway settings, gazetteer answers, active categories, SMS keywords and the safe-space
+    index are remembered in-process; no test sees another's."""
+    memories = (
+        forget_cached,
+        forget_recent_searches,
+        forget_categories,
+        forget_cached_keywords,
+        forget_index,
+    )
     for forget in memories:
         forget()
     yield

@@ -18,12 +18,18 @@ OWN_COMMANDS = (
     "demo",
     "createadmin",
     "import-places",
+    "import-venues",
     "export",
+    "export-venues",
     "audit",
     "keys",
 )
 # Django command names cannot contain a dash.
-COMMAND_MODULES = {"import-places": "import_places"}
+COMMAND_MODULES = {
+    "import-places": "import_places",
+    "import-venues": "import_venues",
+    "export-venues": "export_venues",
+}
 USAGE = """usage: safespaces COMMAND [options]
 
 commands:
@@ -32,7 +38,9 @@ commands:
   demo                  load the demo city and its staff users
   createadmin           create a coordinator account
   import-places FILE    import named places from CSV, GeoJSON or OpenStreetMap XML
+  import-venues FILE    import safe-space venues from HSDS, CSV, GeoJSON or OpenStreetMap
   export [options]      export reports as CSV, HXL or GeoJSON (--public: public data only)
+  export-venues         export the public safe-space directory as HSDS 3.0 JSON
   audit verify          check that the audit log's chain is intact
   keys rotate           re-wrap every data key under a new master key
   manage COMMAND ...    run any Django management command

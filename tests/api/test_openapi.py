@@ -12,6 +12,11 @@ PUBLIC_OPERATIONS = {
     "GET /api/v1/reports/{public_id}",
     "GET /api/v1/map/cells",
     "GET /api/v1/map/places",
+    "GET /api/v1/places/map",
+    "GET /api/v1/places/nearest",
+    "GET /api/v1/hsds/services",
+    "GET /api/v1/hsds/services/{service_id}",
+    "GET /api/v1/hsds/organizations",
 }
 
 

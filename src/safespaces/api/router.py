@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from safespaces.api import map, me, reports
+from safespaces.api import hsds, map, me, places, places_map, reports
 from safespaces.api.auth import StaffToken
 from safespaces.api.errors import install_error_handlers
 from safespaces.api.throttle import CallerRateThrottle
@@ -22,3 +22,6 @@ install_error_handlers(api)
 api.add_router("", me.router)
 api.add_router("", reports.router)
 api.add_router("", map.router)
+api.add_router("", places_map.router)
+api.add_router("", hsds.router)
+api.add_router("", places.router)

@@ -6,3 +6,6 @@ class PlacesConfig(AppConfig):
     name = "safespaces.places"
     label = "places"
     verbose_name = _("Places")
+
+    def ready(self) -> None:
+        from safespaces.places import search  # noqa: F401  (connects the index's signals)

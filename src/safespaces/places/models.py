@@ -35,12 +35,23 @@ class Organisation(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     hotline = models.CharField(_("hotline"), max_length=32, blank=True)
     hotline_is_24_7 = models.BooleanField(_("hotline answers day and night"), default=False)
+    # Where an imported record came from ("hsds", "csv", "geojson", "osm") and its id there:
+    # importing the same file again updates instead of duplicating (places.importing).
+    source = models.CharField(_("imported from"), max_length=16, blank=True)
+    external_id = models.CharField(_("id in the imported file"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ("name",)
+        constraints = (
+            models.UniqueConstraint(
+                fields=("source", "external_id"),
+                condition=~models.Q(external_id=""),
+                name="organisation_external_id_unique",
+            ),
+        )
 
     def __str__(self) -> str:
         return self.name
@@ -125,6 +136,9 @@ class Venue(VaultedModel):
     phone = models.CharField(_("public phone"), max_length=32, blank=True)
     # The venue's own contact number for status polls and heads-ups: never public.
     contact_phone = EncryptedTextField()
+    # Blind index of contact_phone (vault.blind_index.phone_index): finds the venue by the
+    # number its poll replies come from, without the number in clear.
+    contact_phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     groups = models.JSONField(_("groups served"), default=list, blank=True)
     min_age = models.PositiveSmallIntegerField(_("youngest age served"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("oldest age served"), null=True, blank=True)
@@ -152,6 +166,9 @@ class Venue(VaultedModel):
     )
     live_status_at = models.DateTimeField(_("live status reported"), null=True, blank=True)
     heads_up = models.BooleanField(_("send a heads-up when we direct someone here"), default=False)
+    # As for Organisation: an import matches venues on (source, external id).
+    source = models.CharField(_("imported from"), max_length=16, blank=True)
+    external_id = models.CharField(_("id in the imported file"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
@@ -160,6 +177,13 @@ class Venue(VaultedModel):
         verbose_name_plural = _("venues")
         ordering = ("name",)
         indexes = (models.Index(fields=("status", "cell_7"), name="venue_search_idx"),)
+        constraints = (
+            models.UniqueConstraint(
+                fields=("source", "external_id"),
+                condition=~models.Q(external_id=""),
+                name="venue_external_id_unique",
+            ),
+        )
         permissions = (
             ("manage_venue", _("Can manage safe-space venues")),
             ("view_confidential_venue", _("Can see the address of confidential venues")),
