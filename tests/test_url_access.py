@@ -167,6 +167,9 @@ URL_RULES: dict[str, Rule] = {
     "api:report": Rule(lambda actor: (404, None)),  # no published report has this code
     "api:map_cells": Rule(lambda actor: (422, None)),  # bbox and zoom are required
     "api:map_places": Rule(lambda actor: (422, None)),
+    "api:hsds_services": Rule(public),
+    "api:hsds_service": Rule(lambda actor: (404, None)),  # no venue has the walk's id
+    "api:hsds_organizations": Rule(public),
     "public:map": Rule(public),
     "public:map_tile": Rule(lambda actor: (404, None)),  # no tile server in tests
     "public:published_report": Rule(lambda actor: (404, None)),  # no report has this code
@@ -223,6 +226,35 @@ URL_RULES: dict[str, Rule] = {
     "staff:category_create": staff_page(COORDINATOR),
     "staff:category_edit": staff_object_page(COORDINATOR),
     "staff:category_load_preset": staff_action(COORDINATOR),
+    "public:venue_feedback": Rule(lambda actor: (404, None)),  # no venue has the walk's id
+    "public:venue_status": Rule(lambda actor: (404, None)),  # "example" is not a signed link
+    "staff:venue_feedback": staff_page(MODERATORS),
+    "staff:venue_flag_resolve": staff_action(MODERATORS),
+    "staff:venue_edit_accept": staff_action(MODERATORS),
+    "staff:venue_edit_reject": staff_action(MODERATORS),
+    "staff:venue_status_link": staff_action(COORDINATOR),
+    "public:safe_spaces": Rule(public),
+    "public:safe_space": Rule(lambda actor: (404, None)),  # no venue has this id
+    "public:verify": Rule(lambda actor: (404, None)),  # no sign has this token
+    "api:places_map": Rule(lambda actor: (422, None)),  # bbox is required
+    "api:places_nearest": Rule(lambda actor: (422, None)),  # lat and lon are required
+    "staff:venue_sign": staff_object_page(COORDINATOR),
+    "staff:venues": staff_page(COORDINATOR),
+    "staff:venue": staff_object_page(COORDINATOR),
+    "staff:venue_create": staff_page(COORDINATOR),
+    "staff:venue_edit": staff_object_page(COORDINATOR),
+    "staff:venue_activate": staff_action(COORDINATOR),
+    "staff:venue_suspend": staff_action(COORDINATOR),
+    "staff:venue_reinstate": staff_action(COORDINATOR),
+    "staff:venue_close": staff_action(COORDINATOR),
+    "staff:venue_new_sign": staff_action(COORDINATOR),
+    "staff:venue_pledge": staff_action(COORDINATOR),
+    "staff:venue_add_staff": staff_action(COORDINATOR),
+    "staff:venue_remove_staff": staff_action(COORDINATOR),
+    "staff:venue_visit": staff_action(COORDINATOR),
+    "staff:organisations": staff_page(COORDINATOR),
+    "staff:organisation_create": staff_page(COORDINATOR),
+    "staff:organisation_edit": staff_object_page(COORDINATOR),
 }
 
 # Provider callbacks: an unverified caller (no signature, secret or token) is refused, by
@@ -238,6 +270,9 @@ def rule_for(name: str) -> Rule | None:
 
 # Every operation of the OpenAPI schema, as "METHOD /path".
 API_RULES: dict[str, Callable[[str], Outcome]] = {
+    "GET /api/v1/hsds/services": lambda actor: (200, None),
+    "GET /api/v1/hsds/services/{service_id}": lambda actor: (404, None),
+    "GET /api/v1/hsds/organizations": lambda actor: (200, None),
     "GET /api/v1/me": api_operation(),
     # Open to everyone; the empty body the walk sends is refused, for everyone alike.
     "POST /api/v1/reports": lambda actor: (422, None),
@@ -245,6 +280,8 @@ API_RULES: dict[str, Callable[[str], Outcome]] = {
     "GET /api/v1/reports/{public_id}": lambda actor: (404, None),
     "GET /api/v1/map/cells": lambda actor: (422, None),
     "GET /api/v1/map/places": lambda actor: (422, None),
+    "GET /api/v1/places/map": lambda actor: (422, None),
+    "GET /api/v1/places/nearest": lambda actor: (422, None),
 }
 
 

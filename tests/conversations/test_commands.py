@@ -91,31 +91,30 @@ def test_lang_with_an_unknown_language_lists_the_choices(send: Send) -> None:
 
 
 @pytest.mark.usefixtures("gazetteer")
-def test_safe_names_the_place_and_the_helpline(send: Send, settings) -> None:
+def test_safe_with_no_venue_near_names_the_place_and_the_helpline(send: Send, settings) -> None:
     settings.SAFESPACES_HELPLINE = "16000"
     send("SAFE near Tahrir Square")
-    assert last_answer() == (
-        "We found Tahrir Square. Call 16000 and we will tell you the nearest safe space."
-    )
+    assert last_answer() == "No safe space is open near Tahrir Square now. Call 16000 for help."
     send("SAFE nowhere-at-all-xyz")
     assert last_answer() == ("We could not find that place. Call 16000 for the nearest safe space.")
 
 
 @pytest.mark.usefixtures("gazetteer")
-def test_safe_without_a_helpline_says_the_directory_is_not_available(send: Send) -> None:
+def test_safe_without_a_helpline_points_to_the_emergency_services(send: Send) -> None:
     send("SAFE Tahrir Square")
-    assert "Tahrir Square" in last_answer()
-    assert "not available by SMS yet" in last_answer()
+    assert last_answer() == (
+        "No safe space is open near Tahrir Square now. If you are in danger now, call the "
+        "emergency services."
+    )
     before = len(answers())
     send("امان ميدان التحرير")  # the Arabic keyword: the answer comes in Arabic
     with override("ar"):
-        expected = gettext(
-            "We found %(place)s, but the safe-space directory is not available by SMS yet."
-        ) % {"place": "Tahrir Square"}
-    assert (
-        expected
-        != "We found Tahrir Square, but the safe-space directory is not available by SMS yet."
-    )
+        expected = " ".join(
+            (
+                gettext("No safe space is open near %(place)s now.") % {"place": "Tahrir Square"},
+                gettext("If you are in danger now, call the emergency services."),
+            )
+        )
     assert join_parts(answers()[before:]) == expected
     send("SAFE")
     assert last_answer() == "Send SAFE and the name of a place near you."

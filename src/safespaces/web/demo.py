@@ -21,6 +21,7 @@ from safespaces.accounts.roles import Role
 from safespaces.conversations.demo_data import load_demo_conversations
 from safespaces.geo.actions import add_or_update_city
 from safespaces.geo.models import City
+from safespaces.places.demo_data import load_demo_venues
 from safespaces.reports.demo_data import load_demo_reports
 
 DEMO_CITY = {
@@ -62,6 +63,7 @@ def load_demo() -> tuple[City, list[DemoLogin]]:
         ]
     load_demo_reports(city)
     load_demo_conversations()
+    load_demo_venues()
     _write_logins(logins)
     return city, logins
 

@@ -404,12 +404,12 @@ def test_a_well_formed_message_with_any_other_fields_is_never_lost(
     )
 )
 def test_any_signed_payload_gets_200_or_400_never_a_500(params: dict[str, str]) -> None:
+    before = InboundMessage.objects.count()
     status, _content, _type = signed_post(SMS_PATH, params)
     assert status in (200, 400)
     if status == 400:
-        assert not InboundMessage.objects.filter(
-            provider_message_id=params.get("MessageSid", "")
-        ).exists()
+        # Counted, not looked up by id: PostgreSQL refuses a NUL byte even in a query.
+        assert InboundMessage.objects.count() == before
 
 
 @PROPERTIES

@@ -9,4 +9,5 @@ from safespaces.conversations.handlers import (  # noqa: F401  (each module regi
     safe,
     start,
     stop,
+    venue_poll,
 )

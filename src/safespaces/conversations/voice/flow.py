@@ -137,12 +137,12 @@ def place(call: Call, heard: Heard) -> list[Verb]:
     spoken = heard.speech.strip()[:200]
     code = heard.digits.strip("#")
     if spoken:
-        answer = safe_space_answer(spoken, call.language)
+        answer = safe_space_answer(spoken, call.language, channel="voice")
     elif is_district_code(code):
         name = district_name(code)
         if name is None:
             return [prompts.unknown_district(call.language, code), *menu(replace(call, tries=0))]
-        answer = safe_space_answer(name, call.language)
+        answer = safe_space_answer(name, call.language, channel="voice")
     else:
         return again(call, place_question)
     return [Say(answer, call.language), *menu(replace(call, tries=0))]

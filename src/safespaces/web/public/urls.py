@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from safespaces.web.public import exports, report_map, reporting, views
+from safespaces.web.public import (
+    exports,
+    report_map,
+    reporting,
+    safe_space_verify,
+    safe_spaces,
+    venue_feedback,
+    venue_status,
+    views,
+)
 
 app_name = "public"
 
@@ -14,4 +23,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *reporting.urlpatterns,
     *report_map.urlpatterns,
     *exports.urlpatterns,
+    *safe_spaces.urlpatterns,
+    *safe_space_verify.urlpatterns,
+    *venue_status.urlpatterns,
+    *venue_feedback.urlpatterns,
 ]

@@ -25,6 +25,8 @@ SECTIONS = (
     Section("staff:reports", _("Reports"), "reports.moderate_report"),
     Section("staff:exports", _("Exports"), "reports.export_report"),
     Section("staff:categories", _("Categories"), "reports.change_category"),
+    Section("staff:venues", _("Safe spaces"), "places.manage_venue"),
+    Section("staff:venue_feedback", _("Venue feedback"), "places.moderate_venue_feedback"),
     Section("staff:outbox", _("Messages"), "outbox.view_message"),
     Section("staff:gateways", _("Gateways"), "outbox.view_message"),
     Section("staff:conversations", _("Conversations"), "conversations.read_conversation"),

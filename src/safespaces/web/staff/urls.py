@@ -19,6 +19,12 @@ from safespaces.web.staff import (
     recordings,
     tokens,
     users,
+    venue_feedback,
+    venue_sign,
+    venue_status_link,
+    venues,
+    venues_edit,
+    venues_records,
 )
 
 app_name = "staff"
@@ -38,4 +44,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *categories.urlpatterns,
     *conversations.urlpatterns,
     *keywords.urlpatterns,
+    *venue_sign.urlpatterns,
+    *venues_edit.urlpatterns,
+    *venues.urlpatterns,
+    *venues_records.urlpatterns,
+    *venue_feedback.urlpatterns,
+    *venue_status_link.urlpatterns,
 ]

@@ -144,6 +144,40 @@
     refresh();
   }
 
+  function showSafeSpaces(map, box) {
+    // Safe spaces that are not confidential, as a layer the visitor can switch off.
+    var data = box.dataset;
+    var layer = L.layerGroup().addTo(map);
+    var latest = 0;
+    function refresh() {
+      var asked = ++latest;
+      var params = new URLSearchParams();
+      params.set("bbox", viewport(map));
+      getJSON(data.safeSpacesUrl + "?" + params.toString()).then(function (body) {
+        if (asked !== latest) {
+          return;
+        }
+        layer.clearLayers();
+        body.features.forEach(function (feature) {
+          var link = element("a", "", feature.properties.name);
+          link.href = data.safeSpaceUrl.replace(
+            "00000000-0000-0000-0000-000000000000",
+            encodeURIComponent(feature.properties.id)
+          );
+          var where = feature.geometry.coordinates;
+          L.circleMarker([where[1], where[0]], { className: "map-safe-space", radius: 8 })
+            .bindPopup(link)
+            .addTo(layer);
+        });
+      }).catch(function () { layer.clearLayers(); });
+    }
+    var overlays = {};
+    overlays[data.labelSafeSpaces] = layer;
+    L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+    map.on("moveend", refresh);
+    refresh();
+  }
+
   function showReport(map, box) {
     var centre = [parseFloat(box.dataset.latitude), parseFloat(box.dataset.longitude)];
     var circle = L.circle(centre, {
@@ -174,6 +208,9 @@
       showReport(map, box);
     } else {
       showCells(map, box);
+    }
+    if (box.dataset.safeSpacesUrl) {
+      showSafeSpaces(map, box);
     }
   }
 
