@@ -454,6 +454,11 @@ def _forget_everywhere() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+def warm_index() -> None:
+    """Build this process's index now (a web process calls it before its first request)."""
+    _current.index_for(timezone.localdate())
+
+
 def forget_index() -> None:
     """Load the venues from the database again on next use (between tests)."""
     _current.forget()

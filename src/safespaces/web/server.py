@@ -24,7 +24,23 @@ def server_options(bind: str) -> dict[str, Any]:
         "max_requests": 2000,
         "max_requests_jitter": 200,
         "proc_name": "safespaces-web",
+        "post_worker_init": warm_up,
     }
+
+
+def warm_up(worker: Any) -> None:
+    """Build in-process indexes before the first request, so no visitor waits for them
+    (a web process is replaced every few thousand requests)."""
+    from django.db import connections
+
+    from safespaces.places.search import warm_index
+
+    try:
+        warm_index()
+    except Exception as error:  # the first search builds it instead
+        worker.log.warning("The safe-space index was not prepared: %s", type(error).__name__)
+    finally:
+        connections.close_all()
 
 
 class WebServer(BaseApplication):
