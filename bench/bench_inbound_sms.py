@@ -35,6 +35,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 CONNECTIONS = 16
+# Seconds between the starts of one connection's requests; 0: the next as soon as answered.
+PACE_SECONDS = 0.0
 SECONDS = 10.0
 WARM_UP_SECONDS = 2.0
 SENDERS = 2000
@@ -176,6 +178,9 @@ async def exchange(port: int, request: bytes, stream: list[Any]) -> int:
 
 async def connection(port: int, requests: Iterator[bytes], deadline: float, tally: Tally) -> None:
     stream: list[Any] = []
+    if PACE_SECONDS:
+        # Paced clients start at random moments, as independent people do, not in lockstep.
+        await asyncio.sleep(random.uniform(0.0, PACE_SECONDS))
     while time.monotonic() < deadline:
         started = time.perf_counter()
         status = await exchange(port, next(requests), stream)
@@ -184,6 +189,9 @@ async def connection(port: int, requests: Iterator[bytes], deadline: float, tall
             tally.answered += 1
         else:
             tally.other += 1
+        if PACE_SECONDS:
+            # A paced client (a person, an app) sends its next request on its own schedule.
+            await asyncio.sleep(max(0.0, started + PACE_SECONDS - time.perf_counter()))
     if stream:
         stream[1].close()
 
