@@ -100,6 +100,13 @@ def mark_deleted_at_provider(recording: ReportRecording) -> ReportRecording:
     return recording
 
 
+def forget_source(recording: ReportRecording) -> ReportRecording:
+    """A provider that cannot delete its copy: once ours is stored, its address goes."""
+    recording.source_url = None
+    recording.save(update_fields=["source_url"])
+    return recording
+
+
 def recording_audio(recording: ReportRecording) -> bytes:
     """The stored audio, decrypted."""
     return base64.b64decode(recording.audio or "")

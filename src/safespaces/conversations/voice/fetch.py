@@ -22,6 +22,7 @@ from safespaces.reports.models import ReportRecording
 from safespaces.reports.recordings import (
     MAX_ATTEMPTS,
     RecordingRefused,
+    forget_source,
     mark_deleted_at_provider,
     record_attempt_failed,
     store_audio,
@@ -89,14 +90,8 @@ def fetch_recording(recording: ReportRecording) -> bool:
         record_attempt_failed(recording)
         return False
     if recording.provider not in DELETABLE:
-        mark_source_forgotten(recording)
+        forget_source(recording)
     return True
-
-
-def mark_source_forgotten(recording: ReportRecording) -> None:
-    """A provider without deletion: its address is no use to us any more, so it goes."""
-    recording.source_url = None
-    recording.save(update_fields=["source_url"])
 
 
 def delete_at_provider(recording: ReportRecording) -> bool:

@@ -210,14 +210,9 @@ def _csv_record(row: Mapping[str, str]) -> PlaceRecord:
 def read_geojson(path: Path) -> ParsedFile:
     parsed = ParsedFile()
     try:
-        with path.open(encoding="utf-8-sig") as stream:
-            document = json.load(stream)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        parsed.errors.append(_("The file is not valid JSON: %(problem)s.") % {"problem": error})
-        return parsed
-    features = _features(document)
-    if features is None:
-        parsed.errors.append(_("The file is not a GeoJSON FeatureCollection or Feature."))
+        features = geojson_features(path)
+    except UnreadableFile as error:
+        parsed.errors.append(str(error))
         return parsed
     for number, feature in enumerate(features, start=1):
         try:
@@ -237,13 +232,31 @@ class SkippedFeature(Exception):
     """A feature left out on purpose (no name, no geometry); not an error."""
 
 
-def _features(document: object) -> list[Any] | None:
+class UnreadableFile(ValueError):
+    """A file that cannot be read as a whole; the message says why (translated)."""
+
+
+def json_document(path: Path) -> Any:
+    """The JSON document in the file (a byte-order mark is allowed); UnreadableFile if none."""
+    try:
+        with path.open(encoding="utf-8-sig") as stream:
+            return json.load(stream)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UnreadableFile(
+            _("The file is not valid JSON: %(problem)s.") % {"problem": error}
+        ) from None
+
+
+def geojson_features(path: Path) -> list[Any]:
+    """The features of a GeoJSON FeatureCollection or single Feature; UnreadableFile if none."""
+    document = json_document(path)
     if isinstance(document, dict) and document.get("type") == "FeatureCollection":
         features = document.get("features")
-        return features if isinstance(features, list) else None
+        if isinstance(features, list):
+            return features
     if isinstance(document, dict) and document.get("type") == "Feature":
         return [document]
-    return None
+    raise UnreadableFile(_("The file is not a GeoJSON FeatureCollection or Feature."))
 
 
 def _feature_record(feature: object) -> PlaceRecord:

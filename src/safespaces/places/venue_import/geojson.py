@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from safespaces.geo.gazetteer.readers import UnreadableFile, geojson_features
 from safespaces.places.venue_import.plain_csv import COLUMNS
 from safespaces.places.venue_import.records import (
     ParsedVenues,
@@ -24,14 +24,9 @@ from safespaces.places.venue_import.tags import fields_from_tags
 def read_geojson(path: Path) -> ParsedVenues:
     parsed = ParsedVenues()
     try:
-        with path.open(encoding="utf-8-sig") as stream:
-            document = json.load(stream)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        parsed.errors.append(_("The file is not valid JSON: %(problem)s.") % {"problem": error})
-        return parsed
-    features = _features(document)
-    if features is None:
-        parsed.errors.append(_("The file is not a GeoJSON FeatureCollection or Feature."))
+        features = geojson_features(path)
+    except UnreadableFile as error:
+        parsed.errors.append(str(error))
         return parsed
     for index, feature in enumerate(features, start=1):
         try:
@@ -43,15 +38,6 @@ def read_geojson(path: Path) -> ParsedVenues:
                     % {"number": index, "field": name, "problem": problem}
                 )
     return parsed
-
-
-def _features(document: object) -> list[Any] | None:
-    if isinstance(document, dict) and document.get("type") == "FeatureCollection":
-        features = document.get("features")
-        return features if isinstance(features, list) else None
-    if isinstance(document, dict) and document.get("type") == "Feature":
-        return [document]
-    return None
 
 
 def _record(feature: object, index: int) -> VenueRecord:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from safespaces.geo.gazetteer.readers import UnreadableFile, json_document
 from safespaces.places.venue_import.hsds_services import service_records, services_in
 from safespaces.places.venue_import.records import ParsedVenues, RowError
 
@@ -14,10 +14,9 @@ from safespaces.places.venue_import.records import ParsedVenues, RowError
 def read_hsds_json(path: Path) -> ParsedVenues:
     parsed = ParsedVenues()
     try:
-        with path.open(encoding="utf-8-sig") as stream:
-            document = json.load(stream)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        parsed.errors.append(_("The file is not valid JSON: %(problem)s.") % {"problem": error})
+        document = json_document(path)
+    except UnreadableFile as error:
+        parsed.errors.append(str(error))
         return parsed
     services = services_in(document)
     if services is None:
