@@ -117,8 +117,12 @@ if _database_url:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, with writers queueing fairly (safespaces/db/sqlite3).
+            "ENGINE": "safespaces.db.sqlite3",
             "NAME": str(SAFESPACES_DATA_DIR / "safespaces.sqlite3"),
+            # Opening a connection costs more than most requests (pragmas, and closing the
+            # last one checkpoints the write-ahead log): each thread keeps its own open.
+            "CONN_MAX_AGE": None,
             "OPTIONS": {
                 "init_command": (
                     "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=10000;"
