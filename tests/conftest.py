@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from safespaces.accounts import mfa, staff_session
 from safespaces.accounts.models import TotpDevice, User
+from safespaces.accounts.rate_counter import forget_counts
 from safespaces.accounts.roles import Role
 from safespaces.conversations.keywords import forget_cached_keywords
 from safespaces.geo.gazetteer.search import forget_recent_searches
@@ -51,6 +52,7 @@ def fresh_process_memories() -> Iterator[None]:
         forget_categories,
         forget_cached_keywords,
         forget_index,
+        forget_counts,
     )
     for forget in memories:
         forget()

@@ -1,27 +1,30 @@
 """API rate limits, keyed by the staff member's pseudonym or a keyed hash of the client.
 
-Ninja's own throttles key anonymous callers by their address; ours never see one.
+Ninja's own throttles key anonymous callers by their address (we never see one) and keep a
+list of every request's time in the cache, rewritten on each request; ours counts requests
+in one-minute windows (accounts.rate_counter).
 """
 
 from __future__ import annotations
 
+import threading
+
 from django.conf import settings
 from django.http import HttpRequest
-from ninja.throttling import SimpleRateThrottle
+from ninja.throttling import BaseThrottle
 
+from safespaces.accounts.rate_counter import counter
 from safespaces.accounts.throttle import client_bucket
 
+WINDOW_SECONDS = 60
 
-class CallerRateThrottle(SimpleRateThrottle):
-    scope = "api"
+
+class CallerRateThrottle(BaseThrottle):
     cache_format = "throttle:api:%(ident)s"
 
     def __init__(self) -> None:
-        super().__init__(rate=self.current_rate())
-
-    @staticmethod
-    def current_rate() -> str:
-        return f"{settings.SAFESPACES_API_REQUESTS_PER_MINUTE}/m"
+        # One instance serves every thread of the process: each request's answer is its own.
+        self._local = threading.local()
 
     def get_cache_key(self, request: HttpRequest) -> str:
         user = getattr(request, "auth", None)
@@ -29,7 +32,11 @@ class CallerRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"ident": ident}
 
     def allow_request(self, request: HttpRequest) -> bool:
-        # Read the limit on each request, so a changed setting applies without a restart.
-        self.rate = self.current_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
+        # The limit is read on each request, so a changed setting applies without a restart.
+        limit = settings.SAFESPACES_API_REQUESTS_PER_MINUTE
+        verdict = counter("api").hit(self.get_cache_key(request), limit, WINDOW_SECONDS)
+        self._local.retry_after = None if verdict.allowed else verdict.retry_after
+        return verdict.allowed
+
+    def wait(self) -> float | None:
+        return getattr(self._local, "retry_after", None)
