@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 import pytest
@@ -23,3 +24,13 @@ def test_the_hook_builds_the_index_before_any_search() -> None:
     assert server_options("127.0.0.1:0")["post_worker_init"] is warm_up
     warm_up(Worker())
     assert search._current.index is not None
+
+
+@pytest.mark.django_db
+def test_the_hook_leaves_what_it_built_out_of_garbage_collection() -> None:
+    gc.unfreeze()
+    try:
+        warm_up(Worker())
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +42,9 @@ def warm_up(worker: Any) -> None:
         worker.log.warning("The safe-space index was not prepared: %s", type(error).__name__)
     finally:
         connections.close_all()
+    # What exists now (Django, the index of every venue) lives as long as the process: the
+    # collector need not walk it again on every full collection.
+    gc.freeze()
 
 
 class WebServer(BaseApplication):
