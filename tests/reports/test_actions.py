@@ -228,6 +228,18 @@ def test_it_refuses_unknown_categories_on_update(bob: User) -> None:
     assert list(report.categories.values_list("key", flat=True)) == ["catcalls"]
 
 
+def test_it_keeps_an_inactive_category_the_report_already_has(bob: User) -> None:
+    report = submitted()
+    for category in Category.objects.filter(key__in=["catcalls", "stalking"]):
+        category.is_active = False
+        category.save()
+    update_report_categories(report, bob, ["catcalls", "threat"])
+    assert sorted(report.categories.values_list("key", flat=True)) == ["catcalls", "threat"]
+    with pytest.raises(ReportInvalid) as refused:
+        update_report_categories(report, bob, ["catcalls", "stalking"])
+    assert "stalking" in refused.value.errors["categories"]
+
+
 def test_it_moves_an_unpublished_report(bob: User) -> None:
     report = update_report_location(submitted(), bob, 30.1, 31.3, "Ramses station", "street")
     stored = Report.objects.get(pk=report.pk)

@@ -142,6 +142,12 @@ def test_loading_a_preset_adds_its_categories_once_and_names_the_coordinator(
     ]
 
 
+def test_loading_a_preset_writes_one_event_by_the_coordinator_alone(alice: User) -> None:
+    load_preset_for(alice, GBVIMS.key)
+    [event] = events("category:load_preset")
+    assert (event.actor, event.data) == (alice.pseudonym, {"added": len(GBVIMS.terms)})
+
+
 def test_loading_a_preset_again_keeps_what_coordinators_changed(alice: User) -> None:
     load_preset_for(alice, GBVIMS.key)
     first = Category.objects.get(key=GBVIMS.terms[0].key)

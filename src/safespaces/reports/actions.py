@@ -50,8 +50,12 @@ class ReportNotFound(LookupError):
 
 
 @transaction.atomic
-def load_preset(key: str) -> list[Category]:
-    """Add the preset's missing categories; existing ones, as coordinators left them, stay."""
+def load_preset(key: str, actor: User | None = None) -> list[Category]:
+    """Add the preset's missing categories; existing ones, as coordinators left them, stay.
+
+    One `category:load_preset` event: by the actor whenever one is named (also when nothing
+    was added), else by "system" and only when something was added.
+    """
     chosen = preset(key)
     categories = []
     added = 0
@@ -62,8 +66,8 @@ def load_preset(key: str) -> list[Category]:
         )
         categories.append(category)
         added += created
-    if added:
-        record_event("category:load_preset", None, chosen.key, {"added": added})
+    if added or actor is not None:
+        record_event("category:load_preset", actor, chosen.key, {"added": added})
     return categories
 
 
@@ -229,11 +233,13 @@ def archive_report(report: Report, actor: User) -> Report:
 
 @transaction.atomic
 def update_report_categories(report: Report, actor: User, keys: list[str]) -> Report:
+    """Set the categories; one made inactive since may stay on a report that has it."""
+    current = locked(report)
     checker = Checker()
-    unique = check_categories(checker, keys)
+    kept = set(current.categories.values_list("key", flat=True))
+    unique = check_categories(checker, keys, kept)
     if checker.errors:
         raise ReportInvalid(checker.errors)
-    current = locked(report)
     with map_cells.kept_in_step(current):
         current.categories.set(Category.objects.filter(key__in=unique))
     record_event("report:categories", actor, current.public_id, {"categories": sorted(unique)})

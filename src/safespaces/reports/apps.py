@@ -12,6 +12,7 @@ class ReportsConfig(AppConfig):
         from safespaces.reports import (
             category_keys,  # noqa: F401  (connects its signals)
             checks,  # noqa: F401  (registers the system checks)
+            export_jobs,
         )
         from safespaces.reports.retention import (
             PURGE_EVERY_SECONDS,
@@ -20,3 +21,11 @@ class ReportsConfig(AppConfig):
         )
 
         register_job(PURGE_JOB, PURGE_EVERY_SECONDS, purge_expired_contacts)
+        register_job(
+            export_jobs.RUN_JOB, export_jobs.RUN_EVERY_SECONDS, export_jobs.run_export_slice
+        )
+        register_job(
+            export_jobs.PURGE_JOB,
+            export_jobs.PURGE_EVERY_SECONDS,
+            export_jobs.purge_expired_exports,
+        )

@@ -115,7 +115,5 @@ def load_preset_for(actor: User, key: str) -> int:
     """
     chosen = preset(key)  # UnknownPreset for a key no preset has
     before = Category.objects.filter(key__in=[term.key for term in chosen.terms]).count()
-    load_preset(chosen.key)
-    added = len(chosen.terms) - before
-    record_event("category:load_preset", actor, chosen.key, {"added": added})
-    return added
+    load_preset(chosen.key, actor)
+    return len(chosen.terms) - before

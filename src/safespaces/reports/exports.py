@@ -13,7 +13,7 @@ import datetime
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -137,6 +137,17 @@ class ExportFilters:
             "status": self.status,
         }
         return {name: value for name, value in values.items() if value}
+
+    @classmethod
+    def from_data(cls, data: dict[str, str]) -> ExportFilters:
+        """The filters `as_data` wrote (an export job keeps them so)."""
+        start, end = data.get("occurred_from"), data.get("occurred_to")
+        return cls(
+            category=data.get("category", ""),
+            occurred_from=datetime.date.fromisoformat(start) if start else None,
+            occurred_to=datetime.date.fromisoformat(end) if end else None,
+            status=data.get("status", ""),
+        )
 
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -280,8 +291,9 @@ def exact_point(sealed: bytes | None, *key: Any) -> tuple[float | None, float | 
     return float(latitude), float(longitude)
 
 
-def export_rows(export: Export) -> Iterator[dict[str, Any]]:
-    """Each report as a dict of column sources to values, read in chunks."""
+def export_rows(export: Export) -> Generator[dict[str, Any], None, None]:
+    """Each report, in the order of its primary key ("pk"), as a dict of column sources to
+    values, read in chunks."""
     names = {category.key: category.name(export.language) for category in Category.objects.all()}
     vault = VAULT_FIELDS if export.exact_points else ()
     rows = (
@@ -294,6 +306,7 @@ def export_rows(export: Export) -> Iterator[dict[str, Any]]:
         keys = category_keys([row[0] for row in batch])
         for row in batch:
             values = dict(zip(export.fields, row[1 : width + 1], strict=True))
+            values["pk"] = row[0]
             values["categories"] = keys.get(row[0], [])
             values["category_names"] = [names[key] for key in values["categories"]]
             if export.exact_points:
@@ -330,21 +343,6 @@ class LineBuffer:
         return line
 
 
-def csv_pieces(export: Export, hxl: bool = False) -> Iterator[str]:
-    """The CSV file in pieces: a header row, HXL hashtags as a second row if asked, the rows."""
-    writer = csv.writer(LineBuffer())
-    head = writer.writerow([column.name for column in export.columns])
-    if hxl:
-        head += writer.writerow([column.hxl for column in export.columns])
-    yield head
-    lines = (
-        writer.writerow([as_text(values[c.source], c.free_text) for c in export.columns])
-        for values in export_rows(export)
-    )
-    for piece in batches(lines, ROWS_PER_PIECE):
-        yield "".join(piece)
-
-
 def geometry_of(values: dict[str, Any], export: Export) -> dict[str, Any] | None:
     """The exact point where the export carries it, else the displaced one, else none."""
     if export.exact_points and values["exact_latitude"] is not None:
@@ -365,21 +363,58 @@ def feature(values: dict[str, Any], export: Export) -> str:
     )
 
 
-def geojson_pieces(export: Export) -> Iterator[str]:
-    """A FeatureCollection written feature by feature, never held whole."""
-    yield '{"type":"FeatureCollection","features":[\n'
-    features = (feature(values, export) for values in export_rows(export))
-    first = True
-    for piece in batches(features, ROWS_PER_PIECE):
-        yield ("" if first else ",\n") + ",\n".join(piece)
-        first = False
-    yield "\n]}\n"
+class RowWriter:
+    """The text of one file, a part at a time: its head, each row, its tail.
+
+    The streamed downloads join the parts as they go; an export job writes them in slices, so
+    a row must know only whether it is the file's first (GeoJSON puts commas between rows).
+    """
+
+    def __init__(self, export: Export, export_format: Format) -> None:
+        self.export = export
+        self.format = export_format
+        self.csv = csv.writer(LineBuffer())
+
+    def head(self) -> str:
+        if self.format is GEOJSON:
+            return '{"type":"FeatureCollection","features":[\n'
+        head: str = self.csv.writerow([column.name for column in self.export.columns])
+        if self.format is HXL:
+            head += self.csv.writerow([column.hxl for column in self.export.columns])
+        return head
+
+    def row(self, values: dict[str, Any], first: bool) -> str:
+        if self.format is GEOJSON:
+            return ("" if first else ",\n") + feature(values, self.export)
+        columns = self.export.columns
+        line: str = self.csv.writerow([as_text(values[c.source], c.free_text) for c in columns])
+        return line
+
+    def tail(self) -> str:
+        return "\n]}\n" if self.format is GEOJSON else ""
 
 
 def pieces_of(export: Export, export_format: Format) -> Iterator[str]:
-    if export_format is GEOJSON:
-        return geojson_pieces(export)
-    return csv_pieces(export, hxl=export_format is HXL)
+    """The whole file in pieces of ROWS_PER_PIECE rows, never held whole."""
+    writer = RowWriter(export, export_format)
+    yield writer.head()
+    rows = (
+        writer.row(values, first=index == 0) for index, values in enumerate(export_rows(export))
+    )
+    for piece in batches(rows, ROWS_PER_PIECE):
+        yield "".join(piece)
+    if tail := writer.tail():
+        yield tail
+
+
+def csv_pieces(export: Export, hxl: bool = False) -> Iterator[str]:
+    """The CSV file in pieces: a header row, HXL hashtags as a second row if asked, the rows."""
+    return pieces_of(export, HXL if hxl else CSV)
+
+
+def geojson_pieces(export: Export) -> Iterator[str]:
+    """A FeatureCollection written feature by feature."""
+    return pieces_of(export, GEOJSON)
 
 
 def streaming_response(export: Export, export_format: Format, stem: str) -> StreamingHttpResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -346,3 +347,65 @@ class ReportRecording(VaultedModel):
 
     def __str__(self) -> str:
         return f"{self.report_id}:{self.pk}"
+
+
+class ExportJob(VaultedModel):
+    """A staff export written by the worker into an encrypted file under the data directory.
+
+    The file is sealed part by part with this row's own data key: deleting the row deletes the
+    key, so a copy of the file left anywhere can never be read. `last_report_id`, `chunks`,
+    `stored_bytes` and `plain_bytes` are the checkpoint committed after each slice of work; a
+    worker killed mid-slice loses that slice only, and the next one starts again from there.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked for by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    format = models.CharField(_("format"), max_length=16)
+    language = models.CharField(_("language"), max_length=8)
+    filters = models.JSONField(_("filters"), default=dict)
+    exact_points = models.BooleanField(_("with exact points"), default=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    total = models.PositiveIntegerField(_("reports counted when asked"), default=0)
+    rows_done = models.PositiveIntegerField(_("reports written"), default=0)
+    last_report_id = models.BigIntegerField(default=0, editable=False)
+    chunks = models.PositiveIntegerField(default=0, editable=False)
+    stored_bytes = models.BigIntegerField(default=0, editable=False)
+    plain_bytes = models.BigIntegerField(_("size"), default=0, editable=False)
+    failures = models.PositiveSmallIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("asked for"), default=timezone.now)
+    finished_at = models.DateTimeField(_("ready"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("deleted after"), db_index=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+    @property
+    def unfinished(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent_done(self) -> int:
+        """How far the file is written, 0 to 100; reports added since the count cap it at 99."""
+        if self.status == self.Status.DONE:
+            return 100
+        if self.total == 0:
+            return 0
+        return min(99, self.rows_done * 100 // self.total)

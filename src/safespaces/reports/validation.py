@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
@@ -98,7 +99,8 @@ class Checker:
             self.fail(name, _("This is not one of the allowed choices."))
 
 
-def check_categories(checker: Checker, keys: list[str]) -> list[str]:
+def check_categories(checker: Checker, keys: list[str], kept: Collection[str] = ()) -> list[str]:
+    """Distinct keys of active categories; `kept` are keys also allowed (a report's own)."""
     unique = list(dict.fromkeys(keys))
     if not unique:
         checker.fail("categories", _("Choose at least one category."))
@@ -110,7 +112,7 @@ def check_categories(checker: Checker, keys: list[str]) -> list[str]:
         )
         return unique
     known = active_category_ids()
-    unknown = [key for key in unique if key not in known]
+    unknown = [key for key in unique if key not in known and key not in kept]
     if unknown:
         checker.fail(
             "categories",

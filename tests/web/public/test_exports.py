@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -109,3 +110,34 @@ def test_a_download_with_a_bad_filter_gets_the_page_with_the_message(client: Cli
     assert response.status_code == 400
     assert b"<script>" not in response.content
     assert b"Select a valid choice." in response.content
+
+
+def test_each_client_may_download_its_hourly_share_and_then_gets_429(settings: Any) -> None:
+    settings.SAFESPACES_PUBLIC_EXPORTS_PER_HOUR = 2
+    first, second = Client(REMOTE_ADDR="203.0.113.7"), Client(REMOTE_ADDR="198.51.100.9")
+    assert first.get("/map/export.csv").status_code == 200
+    assert first.get("/map/export.geojson").status_code == 200
+    refused = first.get("/map/export.hxl.csv")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "3600"
+    assert b"Too many files were downloaded from this connection" in refused.content
+    assert first.get("/map/data/").status_code == 200
+    assert second.get("/map/export.csv").status_code == 200
+
+
+def test_a_refused_filter_does_not_count_against_the_limit(settings: Any) -> None:
+    settings.SAFESPACES_PUBLIC_EXPORTS_PER_HOUR = 1
+    visitor = Client(REMOTE_ADDR="203.0.113.7")
+    assert visitor.get("/map/export.csv", {"occurred_from": "yesterday"}).status_code == 400
+    assert visitor.get("/map/export.csv").status_code == 200
+    assert visitor.get("/map/export.csv").status_code == 429
+
+
+def test_the_limit_is_kept_in_the_cache_under_a_hash_never_the_address(settings: Any) -> None:
+    Client(REMOTE_ADDR="203.0.113.7").get("/map/export.csv")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM safespaces_cache")
+        keys = [row[0] for row in cursor.fetchall()]
+    counters = [key for key in keys if "public-export" in key]
+    assert len(counters) == 1
+    assert "203.0.113.7" not in " ".join(keys)

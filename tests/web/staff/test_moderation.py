@@ -314,6 +314,49 @@ def test_the_categories_are_edited_through_the_page(bob: User, staff_client: Sta
     assert tags(report)[-1] == "report:categories"
 
 
+def retire(key: str) -> None:
+    category = Category.objects.get(key=key)
+    category.is_active = False
+    category.save()
+
+
+def test_a_category_made_inactive_since_is_shown_ticked_on_its_reports(
+    bob: User, staff_client: StaffClient
+) -> None:
+    report = reported(categories=["catcalls", "ogling"])
+    retire("catcalls")
+    form = staff_client(bob).get(url("report", report)).context["categories_form"]
+    choices = dict(form.fields["categories"].choices)
+    assert choices["catcalls"] == "Catcalls and whistles (no longer in use)"
+    assert sorted(form.initial["categories"]) == ["catcalls", "ogling"]
+    other = staff_client(bob).get(url("report", reported(categories=["ogling"])))
+    assert "catcalls" not in dict(other.context["categories_form"].fields["categories"].choices)
+
+
+def test_saving_the_categories_keeps_an_inactive_one_left_ticked(
+    bob: User, staff_client: StaffClient
+) -> None:
+    report = reported(categories=["catcalls"])
+    retire("catcalls")
+    response = staff_client(bob).post(
+        url("report_categories", report), {"categories": ["catcalls", "ogling"]}, follow=True
+    )
+    assert messages_of(response) == ["The categories are saved."]
+    assert sorted(report.categories.values_list("key", flat=True)) == ["catcalls", "ogling"]
+
+
+def test_an_inactive_category_is_dropped_when_unticked_and_cannot_come_back(
+    bob: User, staff_client: StaffClient
+) -> None:
+    report = reported(categories=["catcalls", "ogling"])
+    retire("catcalls")
+    client = staff_client(bob)
+    client.post(url("report_categories", report), {"categories": ["ogling"]})
+    assert list(report.categories.values_list("key", flat=True)) == ["ogling"]
+    client.post(url("report_categories", report), {"categories": ["catcalls", "ogling"]})
+    assert list(report.categories.values_list("key", flat=True)) == ["ogling"]
+
+
 def test_the_location_is_corrected_before_publication_only(
     bob: User, staff_client: StaffClient
 ) -> None:

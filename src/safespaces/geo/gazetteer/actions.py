@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -12,6 +13,9 @@ from safespaces.geo.cells import CITY_RESOLUTION, cell_id, validate_point
 from safespaces.geo.gazetteer.normalise import grams, match_key, normalise
 from safespaces.geo.gazetteer.search import forget_recent_searches
 from safespaces.geo.models import City, NamedPlace, PlaceGram
+
+if TYPE_CHECKING:
+    from safespaces.accounts.models import User
 
 BATCH = 500
 
@@ -48,7 +52,7 @@ def import_places(
     source: str,
     *,
     city: City | None = None,
-    actor: str = "system",
+    actor: User | str = "system",
     dry_run: bool = False,
 ) -> ImportSummary:
     """Create or update places by (source, external id), in one transaction.

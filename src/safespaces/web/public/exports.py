@@ -1,14 +1,22 @@
-"""Public data: published reports at their displaced point, as CSV, HXL or GeoJSON."""
+"""Public data: published reports at their displaced point, as CSV, HXL or GeoJSON.
+
+Each download reads every matching published report, so each client (a keyed hash of its
+address, never the address) may start SAFESPACES_PUBLIC_EXPORTS_PER_HOUR of them an hour.
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from safespaces.accounts.throttle import client_bucket
 from safespaces.reports.exports import (
     CSV,
     FORMATS,
@@ -21,6 +29,8 @@ from safespaces.reports.exports import (
 )
 
 FILE_STEM = "safespaces-reports"
+RATE_WINDOW_SECONDS = 3600
+RATE_KEY = "throttle:public-export:{bucket}"
 
 
 def filter_form(request: HttpRequest) -> ExportFilterForm:
@@ -40,12 +50,37 @@ def exports_view(request: HttpRequest) -> HttpResponse:
     return render(request, "public/exports/data.html", context, status=200 if valid else 400)
 
 
+def download_allowed(request: HttpRequest) -> bool:
+    """Counts this download; False once the client has made its downloads of the hour."""
+    counter = RATE_KEY.format(bucket=client_bucket(request))
+    cache.add(counter, 0, RATE_WINDOW_SECONDS)
+    try:
+        count = cache.incr(counter)
+    except ValueError:  # the window closed between the two calls
+        cache.add(counter, 1, RATE_WINDOW_SECONDS)
+        count = 1
+    return int(count) <= settings.SAFESPACES_PUBLIC_EXPORTS_PER_HOUR
+
+
 @require_safe
 def export_download(request: HttpRequest, format_key: str) -> HttpResponseBase:
     form = filter_form(request)
     if not form.is_valid():
         context = {"form": form, "count": None, "query": ""}
         return render(request, "public/exports/data.html", context, status=400)
+    if not download_allowed(request):
+        context = {
+            "form": form,
+            "count": None,
+            "query": "",
+            "error": _(
+                "Too many files were downloaded from this connection in the last hour. Wait an "
+                "hour and download it again."
+            ),
+        }
+        response = render(request, "public/exports/data.html", context, status=429)
+        response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+        return response
     export = public_export(form.filters(), get_language() or "en")
     return streaming_response(export, FORMATS[format_key], FILE_STEM)
 

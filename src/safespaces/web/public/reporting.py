@@ -26,6 +26,7 @@ from safespaces.geo.models import City
 from safespaces.reports.models import Report
 from safespaces.reports.photos import PhotoRefused, clean_photos, submit_report_with_photos
 from safespaces.reports.validation import ReportInvalid
+from safespaces.web.public.receipt import receipt_context
 from safespaces.web.public.reporting_forms import (
     KEY_PREFIX,
     TEXT_ONLY,
@@ -146,7 +147,7 @@ def send(
         return show_faults(request, one, two, key, invalid.errors)
     if first_time:
         count_one(bucket)
-    return render(request, "public/report/receipt.html", {"report": filed})
+    return render(request, "public/report/receipt.html", receipt_context(filed, location))
 
 
 def show_faults(

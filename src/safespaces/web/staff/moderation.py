@@ -193,7 +193,7 @@ def report_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
         "location_editable": report.published_at is None,
         "mean_displacement": round(settings.SAFESPACES_LOCATION_MEAN_DISPLACEMENT_METRES),
         "reject_form": RejectForm(),
-        "categories_form": CategoriesForm(initial={"categories": keys}),
+        "categories_form": CategoriesForm(initial={"categories": keys}, kept=keys),
         "location_form": LocationForm(
             initial={
                 "latitude": point[0] if point else None,
@@ -257,7 +257,8 @@ def report_reject_view(request: HttpRequest, public_id: str) -> HttpResponse:
 @permission_required(MODERATE, raise_exception=True)
 def report_categories_view(request: HttpRequest, public_id: str) -> HttpResponse:
     report = report_for(public_id)
-    form = CategoriesForm(request.POST)
+    kept = list(report.categories.values_list("key", flat=True))
+    form = CategoriesForm(request.POST, kept=kept)
     if not form.is_valid():
         form_errors(request, form)
         return back_to(report)

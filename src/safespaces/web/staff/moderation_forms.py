@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
@@ -110,13 +111,26 @@ class RejectForm(forms.Form):
 
 
 class CategoriesForm(forms.Form):
+    """The active categories, and those of the report that have been made inactive since.
+
+    A category a coordinator retired stays on the reports filed under it: it is shown, ticked,
+    and kept unless the moderator unticks it.
+    """
+
     categories = forms.MultipleChoiceField(
         label=_("Categories"), widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kept: Collection[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self.fields["categories"], category_choices(active_only=True))
+        choices = category_choices(active_only=True)
+        retired = Category.objects.filter(key__in=kept, is_active=False)
+        language = get_language() or "en"
+        choices += [
+            (category.key, _("%(name)s (no longer in use)") % {"name": category.name(language)})
+            for category in retired
+        ]
+        set_choices(self.fields["categories"], choices)
 
 
 class LocationForm(forms.Form):

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from safespaces.geo.gazetteer.actions import import_places
-from safespaces.geo.gazetteer.readers import FORMAT_BY_SUFFIX, READERS, read_places
+from safespaces.geo.gazetteer.files import format_from_name, import_place_file
+from safespaces.geo.gazetteer.readers import READERS
 from safespaces.geo.models import City
 
 ERRORS_SHOWN = 20
@@ -36,18 +36,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
-        file_format = options["format"] or FORMAT_BY_SUFFIX.get(path.suffix.lower())
+        file_format = options["format"] or format_from_name(path.name)
         if file_format is None:
             raise CommandError(_("Give --format: the file's extension does not tell its format."))
         if not path.is_file():
             raise CommandError(_("There is no file at %(path)s.") % {"path": path})
         city = _city(options["city"])
-        parsed = read_places(path, file_format)
-        for note in parsed.skipped:
+        outcome = import_place_file(path, file_format, city=city, dry_run=options["dry_run"])
+        for note in outcome.skipped:
             self.stdout.write(note)
-        if parsed.errors:
-            raise CommandError(_failure(parsed.errors))
-        summary = import_places(parsed.records, file_format, city=city, dry_run=options["dry_run"])
+        if outcome.summary is None:
+            raise CommandError(_failure(outcome.errors))
+        summary = outcome.summary
         counts = {
             "created": summary.created,
             "updated": summary.updated,
