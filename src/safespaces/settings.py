@@ -294,6 +294,17 @@ SAFESPACES_HOTLINE_COUNSELLOR_NUMBERS = env_list("HOTLINE_COUNSELLOR_NUMBERS", [
 # Days a hotline recording is kept (encrypted) before retention deletes it.
 SAFESPACES_RECORDING_RETENTION_DAYS = env_int("RECORDING_RETENTION_DAYS", 90, minimum=1)
 
+# --- Alerts and check-ins (docs/safety.md) ------------------------------------------------------
+# An open alert repeats to everyone alerted this often (minutes) until acknowledged.
+SAFESPACES_ALERT_REPEAT_MINUTES = env_int("ALERT_REPEAT_MINUTES", 5, minimum=1, maximum=24 * 60)
+# Minutes after a check-in deadline before the ladder starts (a plan may set its own).
+SAFESPACES_CHECKIN_GRACE_MINUTES = env_int("CHECKIN_GRACE_MINUTES", 15, minimum=0, maximum=24 * 60)
+# Hours a live alert page link sent to a contact works (and only while the alert is open).
+SAFESPACES_ALERT_LINK_HOURS = env_int("ALERT_LINK_HOURS", 24, minimum=1, maximum=24 * 30)
+# Where the daily self-test goes: one of the platform's own inbound numbers, so it comes back.
+SAFESPACES_CANARY_NUMBER = env_str("CANARY_NUMBER", "")
+SAFESPACES_CANARY_EMAIL = env_str("CANARY_EMAIL", "")
+
 # --- Safe-space network (docs/safe-spaces.md) --------------------------------------------------
 # A venue counts as a safe space only with at least this many staff whose training is current.
 SAFESPACES_MIN_TRAINED_STAFF = env_int("MIN_TRAINED_STAFF", 2, minimum=0)
@@ -318,6 +329,13 @@ SAFESPACES_REPORT_CONTACT_RETENTION_DAYS = env_int("REPORT_CONTACT_RETENTION_DAY
 # Photos a reporter may attach to one report, and the largest photo file accepted, in bytes.
 SAFESPACES_REPORT_MAX_PHOTOS = env_int("REPORT_MAX_PHOTOS", 3, minimum=0)
 SAFESPACES_REPORT_PHOTO_MAX_BYTES = env_int("REPORT_PHOTO_MAX_BYTES", 8 * 1024 * 1024, minimum=1)
+# Public export downloads (/map/export.*) each client (a keyed hash of its address) may make
+# in an hour: each one reads every published report.
+SAFESPACES_PUBLIC_EXPORTS_PER_HOUR = env_int("PUBLIC_EXPORTS_PER_HOUR", 30, minimum=1)
+# The largest gazetteer file a coordinator may upload in the console; larger: import-places.
+SAFESPACES_GAZETTEER_UPLOAD_MAX_BYTES = env_int(
+    "GAZETTEER_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024
+)
 
 # --- Public site ---------------------------------------------------------------------------------
 SAFESPACES_SITE_NAME = env_str("SITE_NAME", "SafeSpaces")

@@ -30,8 +30,9 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "conversations.read_conversation",
         "conversations.reply_conversation",
         "places.view_confidential_venue",
+        "safety.watch_person",
     ),
-    Role.CASE_WORKER: ("places.view_confidential_venue",),
+    Role.CASE_WORKER: ("places.view_confidential_venue", "safety.watch_person"),
     Role.COORDINATOR: (
         "accounts.manage_users",
         "audit.view_auditevent",
@@ -44,6 +45,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "reports.export_exact_location",
         "reports.add_category",
         "reports.change_category",
+        "geo.add_namedplace",
         "outbox.configure_gateways",
         "conversations.read_conversation",
         "conversations.reply_conversation",
@@ -51,6 +53,9 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "places.manage_venue",
         "places.view_confidential_venue",
         "places.moderate_venue_feedback",
+        "safety.watch_person",
+        "safety.manage_person",
+        "safety.manage_roster",
     ),
 }
 

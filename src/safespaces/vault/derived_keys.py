@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 BLIND_INDEX_PHONE = "safespaces/blind-index/phone/v1"
+BLIND_INDEX_EMAIL = "safespaces/blind-index/email/v1"
 AUDIT_CHAIN = "safespaces/audit-chain/v1"
 
 
