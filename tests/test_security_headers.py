@@ -25,6 +25,8 @@ REQUIRED = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+# Pages whose address is a secret (a panic link) send no referrer at all: stricter still.
+STRICTER = {"Referrer-Policy": "no-referrer"}
 POLICY_MUST_HAVE = ("default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'")
 PERMISSIONS_MUST_HAVE = ("geolocation=(self)", "camera=()", "microphone=()")
 ONCE_ONLY = (*REQUIRED, "Content-Security-Policy", "Permissions-Policy", "Cache-Control")
@@ -49,7 +51,7 @@ def page_paths() -> list[str]:
 def header_problems(path: str, response: HttpResponseBase) -> Iterator[str]:
     headers = response.headers
     for name, value in REQUIRED.items():
-        if headers.get(name) != value:
+        if headers.get(name) not in (value, STRICTER.get(name, value)):
             yield f"{path}: {name} is {headers.get(name)!r}"
     policy = headers.get("Content-Security-Policy", "")
     if "unsafe-inline" in policy or not all(part in policy for part in POLICY_MUST_HAVE):

@@ -140,6 +140,7 @@ def after_second_factor_page(actor: str) -> Outcome:
 COORDINATOR = frozenset({Role.COORDINATOR})
 MESSAGE_READERS = frozenset({Role.COORDINATOR, Role.DUTY_OFFICER})
 MODERATORS = frozenset({Role.COORDINATOR, Role.MODERATOR})
+WATCHERS = frozenset({Role.COORDINATOR, Role.DUTY_OFFICER, Role.CASE_WORKER})
 
 
 def staff_object_page(roles: frozenset[Role]) -> Rule:
@@ -215,6 +216,7 @@ URL_RULES: dict[str, Rule] = {
     "staff:report_release": staff_action(MODERATORS),
     "staff:report_break_lock": staff_action(COORDINATOR),
     "public:exports": Rule(public),
+    # The walk downloads more often from one address than an hour's share: 429 may come first.
     "public:export_csv": Rule(public),
     "public:export_hxl": Rule(public),
     "public:export_geojson": Rule(public),
@@ -222,6 +224,10 @@ URL_RULES: dict[str, Rule] = {
     "staff:export_csv": staff_page(MODERATORS),
     "staff:export_hxl": staff_page(MODERATORS),
     "staff:export_geojson": staff_page(MODERATORS),
+    "staff:export_job_start": staff_action(MODERATORS),
+    "staff:export_job": staff_object_page(MODERATORS),  # no export has the walk's id
+    "staff:export_job_download": staff_object_page(MODERATORS),
+    "staff:export_job_delete": staff_action(MODERATORS),
     "staff:categories": staff_page(COORDINATOR),
     "staff:category_create": staff_page(COORDINATOR),
     "staff:category_edit": staff_object_page(COORDINATOR),
@@ -238,6 +244,12 @@ URL_RULES: dict[str, Rule] = {
     "public:verify": Rule(lambda actor: (404, None)),  # no sign has this token
     "api:places_map": Rule(lambda actor: (422, None)),  # bbox is required
     "api:places_nearest": Rule(lambda actor: (422, None)),  # lat and lon are required
+    # A protected person's app: only the person's panic token opens these, no staff token.
+    "api:safety_panic": Rule(lambda actor: (405, None), lambda actor: (401, None)),
+    "api:safety_location": Rule(lambda actor: (405, None), lambda actor: (401, None)),
+    "api:safety_checkin": Rule(lambda actor: (405, None), lambda actor: (401, None)),
+    "api:safety_end": Rule(lambda actor: (405, None), lambda actor: (401, None)),
+    "staff:gazetteer": staff_page(COORDINATOR),
     "staff:venue_sign": staff_object_page(COORDINATOR),
     "staff:venues": staff_page(COORDINATOR),
     "staff:venue": staff_object_page(COORDINATOR),
@@ -255,6 +267,41 @@ URL_RULES: dict[str, Rule] = {
     "staff:organisations": staff_page(COORDINATOR),
     "staff:organisation_create": staff_page(COORDINATOR),
     "staff:organisation_edit": staff_object_page(COORDINATOR),
+    # Safety: "example" is no signed link, and no alert, person or network has the walk's id.
+    "public:panic": Rule(lambda actor: (404, None), lambda actor: (404, None)),
+    "public:alert_page": Rule(lambda actor: (404, None), lambda actor: (404, None)),
+    "public:consent": Rule(lambda actor: (404, None), lambda actor: (404, None)),
+    "staff:duty": staff_page(WATCHERS),
+    "staff:duty_alert": staff_object_page(WATCHERS),
+    "staff:duty_alert_claim": staff_action(WATCHERS),
+    "staff:duty_alert_acknowledge": staff_action(WATCHERS),
+    "staff:duty_alert_note": staff_action(WATCHERS),
+    "staff:duty_alert_call": staff_action(WATCHERS),
+    "staff:duty_alert_network": staff_action(WATCHERS),
+    "staff:duty_alert_resolve": staff_action(WATCHERS),
+    "staff:duty_roster": staff_page(COORDINATOR),
+    "staff:duty_roster_remove": staff_action(COORDINATOR),
+    "staff:safety_people": staff_page(COORDINATOR),
+    "staff:safety_person_create": staff_page(COORDINATOR),
+    "staff:safety_person": staff_object_page(COORDINATOR),
+    "staff:safety_person_edit": staff_object_page(COORDINATOR),
+    "staff:safety_contact_add": staff_action(COORDINATOR),
+    "staff:safety_contact_remove": staff_action(COORDINATOR),
+    "staff:safety_contact_ask": staff_action(COORDINATOR),
+    "staff:safety_plan_create": staff_action(COORDINATOR),
+    "staff:safety_plan_pause": staff_action(COORDINATOR),
+    "staff:safety_plan_resume": staff_action(COORDINATOR),
+    "staff:safety_plan_end": staff_action(COORDINATOR),
+    "staff:safety_panic_link": staff_action(COORDINATOR),
+    "staff:safety_panic_link_revoke": staff_action(COORDINATOR),
+    "staff:safety_ladders": staff_page(COORDINATOR),
+    "staff:safety_networks": staff_page(COORDINATOR),
+    "staff:safety_network": staff_object_page(COORDINATOR),
+    "staff:safety_network_member_add": staff_action(COORDINATOR),
+    "staff:safety_network_member_remove": staff_action(COORDINATOR),
+    "staff:safety_network_instructions": staff_action(COORDINATOR),
+    "staff:safety_memberships": staff_page(COORDINATOR),
+    "staff:safety_membership_remove": staff_action(COORDINATOR),
 }
 
 # Provider callbacks: an unverified caller (no signature, secret or token) is refused, by
@@ -282,6 +329,11 @@ API_RULES: dict[str, Callable[[str], Outcome]] = {
     "GET /api/v1/map/places": lambda actor: (422, None),
     "GET /api/v1/places/map": lambda actor: (422, None),
     "GET /api/v1/places/nearest": lambda actor: (422, None),
+    # Staff tokens are no panic tokens: everyone alike gets 401.
+    "POST /api/v1/safety/panic": lambda actor: (401, None),
+    "POST /api/v1/safety/location": lambda actor: (401, None),
+    "POST /api/v1/safety/checkin": lambda actor: (401, None),
+    "POST /api/v1/safety/end": lambda actor: (401, None),
 }
 
 
@@ -295,7 +347,9 @@ class World:
 
 
 @pytest.fixture
-def world(make_staff: MakeStaff, staff_client: Callable[[User], Client]) -> World:
+def world(make_staff: MakeStaff, staff_client: Callable[[User], Client], settings: Any) -> World:
+    # Every visitor downloads from the same address; the walk is not about the hourly limit.
+    settings.SAFESPACES_PUBLIC_EXPORTS_PER_HOUR = 1_000_000
     clients: dict[str, Client] = {ANONYMOUS: Client()}
     tokens: dict[str, dict[str, str]] = {ANONYMOUS: {}}
     not_enrolled = make_staff(Role.MODERATOR, mfa=False)

@@ -21,8 +21,9 @@ from safespaces.accounts.roles import Role
 from safespaces.conversations.demo_data import load_demo_conversations
 from safespaces.geo.actions import add_or_update_city
 from safespaces.geo.models import City
-from safespaces.places.demo_data import load_demo_venues
+from safespaces.places.demo_data import SHELTERS, demo_organisation, load_demo_venues
 from safespaces.reports.demo_data import load_demo_reports
+from safespaces.safety.demo_data import load_demo_safety
 
 DEMO_CITY = {
     "name": "Cairo",
@@ -64,6 +65,10 @@ def load_demo() -> tuple[City, list[DemoLogin]]:
     load_demo_reports(city)
     load_demo_conversations()
     load_demo_venues()
+    staff = {login.role: User.objects.get(username=login.username) for login in logins}
+    # The shelter network watches over the demo's people at risk; moderators have no part.
+    staff.pop(Role.MODERATOR.value, None)
+    load_demo_safety(demo_organisation(SHELTERS), staff)
     _write_logins(logins)
     return city, logins
 

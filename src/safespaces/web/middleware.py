@@ -63,6 +63,8 @@ SECURITY_HEADERS = {
 
 # A visit must not linger in the cache of a shared phone or a proxy.
 NO_STORE = "no-store"
+# Stricter than the default, kept when a view asks for it: pages whose address is a secret.
+NO_REFERRER = "no-referrer"
 
 
 def is_static_asset(request: HttpRequest, response: HttpResponse) -> bool:
@@ -76,8 +78,11 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        keep_no_referrer = response.headers.get("Referrer-Policy") == NO_REFERRER
         for name, value in SECURITY_HEADERS.items():
             response.headers[name] = value
+        if keep_no_referrer:
+            response.headers["Referrer-Policy"] = NO_REFERRER
         if not is_static_asset(request, response):
             response.headers["Cache-Control"] = NO_STORE
             response.headers.pop("Expires", None)

@@ -10,6 +10,9 @@ from safespaces.web.public import (
     reporting,
     safe_space_verify,
     safe_spaces,
+    safety_alert_page,
+    safety_consent,
+    safety_panic,
     venue_feedback,
     venue_status,
     views,
@@ -27,4 +30,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *safe_space_verify.urlpatterns,
     *venue_status.urlpatterns,
     *venue_feedback.urlpatterns,
+    *safety_panic.urlpatterns,
+    *safety_alert_page.urlpatterns,
+    *safety_consent.urlpatterns,
 ]

@@ -26,7 +26,21 @@ if TYPE_CHECKING:
     from safespaces.accounts.models import User
 
 CONFIGURE = "conversations.configure_keywords"
-COMMANDS = ("report", "safe", "help", "ok", "language", "stop", "start")
+COMMANDS = (
+    "report",
+    "safe",
+    "help",
+    "panic",
+    "discreet_panic",
+    "ok",
+    "checkin",
+    "location",
+    "end_alert",
+    "ack",
+    "language",
+    "stop",
+    "start",
+)
 LANGUAGE_LABELS = {
     "en": gettext_lazy("Words in English"),
     "ar": gettext_lazy("Words in Arabic"),

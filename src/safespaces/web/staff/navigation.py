@@ -22,9 +22,12 @@ class Section:
 
 SECTIONS = (
     Section("staff:home", _("Overview")),
+    Section("staff:duty", _("Duty console"), "safety.watch_person"),
+    Section("staff:safety_people", _("People at risk"), "safety.manage_person"),
     Section("staff:reports", _("Reports"), "reports.moderate_report"),
     Section("staff:exports", _("Exports"), "reports.export_report"),
     Section("staff:categories", _("Categories"), "reports.change_category"),
+    Section("staff:gazetteer", _("Place names"), "geo.add_namedplace"),
     Section("staff:venues", _("Safe spaces"), "places.manage_venue"),
     Section("staff:venue_feedback", _("Venue feedback"), "places.moderate_venue_feedback"),
     Section("staff:outbox", _("Messages"), "outbox.view_message"),
