@@ -18,6 +18,8 @@ PUBLIC_OPERATIONS = {
     "GET /api/v1/hsds/services/{service_id}",
     "GET /api/v1/hsds/organizations",
 }
+# A protected person's app: authorised by the person's panic token (issue 6).
+PANIC_TOKEN_PREFIX = "/api/v1/safety/"
 
 
 def test_it_serves_the_schema_without_a_token(client: Client) -> None:
@@ -42,7 +44,8 @@ def test_it_asks_for_a_bearer_token_on_every_operation_but_the_public_ones(
                 assert "security" not in operation
                 assert "429" in operation["responses"]
                 continue
-            assert operation["security"] == [{"StaffToken": []}]
+            scheme = "PanicToken" if path.startswith(PANIC_TOKEN_PREFIX) else "StaffToken"
+            assert operation["security"] == [{scheme: []}]
             assert set(operation["responses"]) >= ERROR_STATUSES
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from safespaces.api import hsds, map, me, places, places_map, reports
+from safespaces.api import hsds, map, me, places, places_map, reports, safety
 from safespaces.api.auth import StaffToken
 from safespaces.api.errors import install_error_handlers
 from safespaces.api.throttle import CallerRateThrottle
@@ -25,3 +25,4 @@ api.add_router("", map.router)
 api.add_router("", places_map.router)
 api.add_router("", hsds.router)
 api.add_router("", places.router)
+api.add_router("", safety.router)

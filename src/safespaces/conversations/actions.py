@@ -19,6 +19,7 @@ from safespaces.conversations.models import Correspondent, InboundMessage
 from safespaces.conversations.replies import send_answer
 from safespaces.outbox.gateways.base import Incoming
 from safespaces.outbox.gateways.config import gateway_language
+from safespaces.safety.canary import note_inbound
 from safespaces.vault.blind_index import phone_index
 from safespaces.vault.phones import InvalidPhoneNumber, normalise_phone
 
@@ -35,6 +36,8 @@ class Received:
     duplicate: bool = False
     # The sender is not a phone number we can answer (an alphanumeric sender id, say).
     unanswerable: bool = False
+    # The platform's own daily self-test came back: noted by the safety app, not a conversation.
+    canary: bool = False
 
 
 def sender_number(sender: str) -> str:
@@ -64,6 +67,9 @@ def correspondent_for(number: str) -> Correspondent:
 
 def receive_message(incoming: Incoming) -> Received:
     """Record an inbound message and queue its answer, once per provider message id."""
+    if note_inbound(incoming.body):
+        logger.info("gateway self-test arrived on gateway %s", incoming.gateway)
+        return Received(inbound=None, canary=True)
     try:
         number = sender_number(incoming.sender)
     except InvalidPhoneNumber:

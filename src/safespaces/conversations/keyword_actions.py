@@ -42,8 +42,8 @@ def clean_word(word: str) -> str:
 
 
 def check_free(command: str, words: list[str]) -> None:
-    """No word may already start another command (in any language)."""
-    table = keywords.build_lookup(keywords.effective_keywords())
+    """No word may already start another command (in any language), but END <PIN> and END."""
+    effective = keywords.effective_keywords()
     seen: set[str] = set()
     for word in words:
         folded = keywords.fold(word)
@@ -52,11 +52,11 @@ def check_free(command: str, words: list[str]) -> None:
                 _("The keyword %(word)s is listed twice.") % {"word": word}
             )
         seen.add(folded)
-        owner = table.get(folded)
-        if owner is not None and owner[0] != command:
+        owner = keywords.clashing_command(command, folded, effective)
+        if owner is not None:
             raise keywords.InvalidKeyword(
                 _("The keyword %(word)s already starts the %(command)s command.")
-                % {"word": word, "command": owner[0]}
+                % {"word": word, "command": owner}
             )
 
 
@@ -67,13 +67,12 @@ def set_keywords(command: str, language: str, words: list[str], actor: User | No
     cleaned = [clean_word(word) for word in words]
     check_free(command, cleaned)
     CommandKeyword.objects.filter(command=command, language=language).delete()
-    folded_rows = {
-        keywords.fold(row.word): row
-        for row in CommandKeyword.objects.exclude(command=command, language=language)
-    }
+    owners: dict[str, set[str]] = {}
+    for row in CommandKeyword.objects.exclude(command=command, language=language):
+        owners.setdefault(keywords.fold(row.word), set()).add(row.command)
     for word in cleaned:
-        taken = folded_rows.get(keywords.fold(word))
-        if taken is not None:
+        folded = keywords.fold(word)
+        if any(not keywords.may_share(folded, command, owner) for owner in owners.get(folded, ())):
             raise keywords.InvalidKeyword(
                 _("The keyword %(word)s is already set for another language.") % {"word": word}
             )

@@ -106,7 +106,11 @@ class CommandKeyword(models.Model):
     class Meta:
         verbose_name = _("command keyword")
         verbose_name_plural = _("command keywords")
-        constraints = (models.UniqueConstraint(fields=("word",), name="keyword_word_unique"),)
+        # A word starts one command (keyword_actions checks it, folded), but END may be both
+        # STOP and END <PIN> (keywords.may_share).
+        constraints = (
+            models.UniqueConstraint(fields=("command", "word"), name="keyword_command_word_unique"),
+        )
         ordering = ("command", "language", "word")
         permissions = (("configure_keywords", _("Can configure the SMS keywords")),)
 

@@ -1,4 +1,5 @@
-"""STOP: one confirmation is queued, then the number is opted out of everything."""
+"""STOP: one confirmation is queued, then the number is opted out of everything (and a
+trusted contact withdraws their consent to alerts)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from safespaces.conversations.commands import Turn, command
 from safespaces.conversations.keywords import first_keyword
 from safespaces.conversations.replies import send_answer
 from safespaces.outbox.optout import opt_out
+from safespaces.safety.actions import contact_stopped
 
 
 @command("stop")
@@ -25,6 +27,8 @@ def stop(turn: Turn) -> str:
         in_reply_to=turn.inbound,
     )
     opt_out(turn.phone)
+    # A trusted contact's STOP also withdraws their consent to be alerted.
+    contact_stopped(turn.phone)
     if turn.correspondent.dialog:
         dialogs.end(turn.correspondent)
     return ""

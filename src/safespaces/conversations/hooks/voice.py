@@ -3,7 +3,8 @@
 Each answer is the provider's XML for the next step of `conversations.voice.flow`; each step
 URL carries the call's state in its query (Twilio signs over it). Twilio requests are
 verified by their signature, Africa's Talking's by the `?token=` secret, before anything
-else is read. The caller's number is never read, let alone stored.
+else is read. The caller's number is read only to know whether a protected person is calling
+(they are offered an alert); it is never stored, logged or put in a URL.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from safespaces.conversations.voice import africastalking_xml, flow, twiml
-from safespaces.conversations.voice.call_state import call_from_query, duration
+from safespaces.conversations.voice.call_state import call_from_query, caller_person, duration
 from safespaces.conversations.voice.flow import Call, Heard
 from safespaces.conversations.voice.reports import LeftRecording, report_recording
 from safespaces.conversations.voice.steps import Reject, StepUrl, Verb
@@ -45,6 +46,7 @@ class Provider:
     digits: str
     recording_url: str
     recording_id: str
+    caller: str
 
 
 TWILIO = Provider(
@@ -56,6 +58,7 @@ TWILIO = Provider(
     digits="Digits",
     recording_url="RecordingUrl",
     recording_id="RecordingSid",
+    caller="From",
 )
 AFRICASTALKING = Provider(
     name="africastalking",
@@ -66,6 +69,7 @@ AFRICASTALKING = Provider(
     digits="dtmfDigits",
     recording_url="recordingUrl",
     recording_id="sessionId",
+    caller="callerNumber",
 )
 
 
@@ -117,7 +121,8 @@ def answer(
     """The provider's XML for this step; 404 for a step the flow does not have."""
     if step not in flow.STEPS and step not in (START, RECORDED):
         return HttpResponse(status=404)
-    call = call_from_query(request.GET, speech=provider.speech)
+    person = caller_person(request.POST.get(provider.caller, ""))
+    call = call_from_query(request.GET, speech=provider.speech, person=person)
     verbs = verbs_for(request, provider, step, call)
     body = provider.render(verbs, url_maker(request, provider, extra))
     return HttpResponse(body, content_type=provider.content_type)

@@ -3,12 +3,17 @@
 The state travels in each step's query string (`lang`, `tries`, `n`, `role`), so the server
 keeps nothing about a call and never the caller's number. Invalid or missing input repeats
 the question up to MAX_TRIES times, then the call ends with a goodbye naming the helpline.
+
+A caller whose number is a protected person's (the hooks look it up on every request, from
+the provider's own field, never from the URL) hears first "to raise an alert, press 9", in
+the language menu and in the main menu, and 9 raises it at once: no question in between.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
@@ -26,6 +31,11 @@ from safespaces.conversations.voice.steps import (
     Verb,
 )
 from safespaces.reports.models import Report
+from safespaces.safety.actions import on_duty_numbers, raise_alert
+from safespaces.safety.models import Trigger
+
+if TYPE_CHECKING:
+    from safespaces.safety.models import ProtectedPerson
 
 MAX_TRIES = 3
 MAX_RECORDING_SECONDS = 180
@@ -40,6 +50,8 @@ ROLE_KEYS = {
 }
 # Twilio's DialCallStatus when someone picked up.
 ANSWERED = ("completed", "answered")
+# A protected caller's key for an alert: out of the way of the menus' 0 to 4.
+ALERT_KEY = "9"
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,8 @@ class Call:
     tries: int = 0
     counsellor: int = 0
     role: str = ""
+    # The protected person calling, if any: found from the caller's number, never in the URL.
+    person: ProtectedPerson | None = field(default=None, compare=False)
 
     def state(self, **changes: str) -> dict[str, str]:
         values = {"lang": self.language, "tries": "0"}
@@ -71,9 +85,14 @@ class Heard:
 
 def start(call: Call) -> list[Verb]:
     """The first answer: the language menu, each line in its own language."""
-    return ask(
-        Gather(prompts.language_menu(), StepUrl("language", {"tries": str(call.tries)}), "en"),
-    )
+    lines = prompts.language_menu()
+    if call.person is not None:
+        lines = (prompts.alert_offer(person_language(call.person)), *lines)
+    return ask(Gather(lines, StepUrl("language", {"tries": str(call.tries)}), "en"))
+
+
+def person_language(person: ProtectedPerson) -> str:
+    return person.language if person.language in LANGUAGES else "en"
 
 
 def ask(gather: Gather) -> list[Verb]:
@@ -83,8 +102,10 @@ def ask(gather: Gather) -> list[Verb]:
 
 def menu(call: Call) -> list[Verb]:
     action = StepUrl("choice", call.state(tries=str(call.tries)))
-    gather = Gather((prompts.main_menu(call.language),), action, call.language)
-    return ask(gather)
+    lines: tuple[Say, ...] = (prompts.main_menu(call.language),)
+    if call.person is not None:
+        lines = (prompts.alert_offer(call.language), *lines)
+    return ask(Gather(lines, action, call.language))
 
 
 def goodbye(call: Call) -> list[Verb]:
@@ -99,14 +120,18 @@ def again(call: Call, repeat: Callable[[Call], list[Verb]]) -> list[Verb]:
 
 
 def language(call: Call, heard: Heard) -> list[Verb]:
+    if heard.digits == ALERT_KEY and call.person is not None:
+        return raise_hotline_alert(replace(call, language=person_language(call.person)))
     chosen = prompts.LANGUAGE_KEYS.get(heard.digits)
     if chosen is None:
         return again(replace(call, language="en"), start)
-    return menu(Call(speech=call.speech, language=chosen))
+    return menu(Call(speech=call.speech, language=chosen, person=call.person))
 
 
 def choice(call: Call, heard: Heard) -> list[Verb]:
     fresh = replace(call, tries=0)
+    if heard.digits == ALERT_KEY and call.person is not None:
+        return raise_hotline_alert(fresh)
     options: dict[str, Callable[[Call], list[Verb]]] = {
         "1": place_question,
         "2": consent_question,
@@ -192,13 +217,31 @@ def recorded(call: Call, accepted: bool) -> list[Verb]:
     return [prompts.no_recording(call.language), *menu(replace(call, tries=0, role=""))]
 
 
+def raise_hotline_alert(call: Call) -> list[Verb]:
+    """Key 9 from a protected caller: the alert goes out, then someone on duty is offered.
+
+    A provider repeating the request adds to the open alert (one open alert per person).
+    """
+    assert call.person is not None
+    raise_alert(call.person, trigger=Trigger.PANIC_HOTLINE)
+    action = StepUrl("choice", call.state(tries="0"))
+    lines = (prompts.alert_sent(call.language), prompts.talk_offer(call.language))
+    return ask(Gather(lines, action, call.language))
+
+
 def counsellor_numbers() -> list[str]:
     return [number.strip() for number in settings.SAFESPACES_HOTLINE_COUNSELLOR_NUMBERS if number]
 
 
+def transfer_numbers() -> list[str]:
+    """Who option 3 rings, in order: the officers on duty now, then the counsellors."""
+    numbers = [*on_duty_numbers(), *counsellor_numbers()]
+    return list(dict.fromkeys(number for number in numbers if number))
+
+
 def connect(call: Call) -> list[Verb]:
-    """Ring the counsellors in order, starting with number `call.counsellor`."""
-    numbers = counsellor_numbers()
+    """Ring those on duty and the counsellors in order, starting with number `call.counsellor`."""
+    numbers = transfer_numbers()
     if not numbers:
         return [prompts.no_counsellor_configured(call.language), *offer_recording(call)]
     if call.counsellor >= len(numbers):

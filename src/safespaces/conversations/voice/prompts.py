@@ -48,6 +48,24 @@ def main_menu(language: str) -> Say:
     )
 
 
+def alert_offer(language: str) -> Say:
+    return say(language, lambda: gettext("To raise an alert now, press 9."))
+
+
+def alert_sent(language: str) -> Say:
+    return say(
+        language,
+        lambda: gettext("Your alert has been sent to your contacts and to our duty team."),
+    )
+
+
+def talk_offer(language: str) -> Say:
+    return say(
+        language,
+        lambda: gettext("To speak to someone now, press 3. To hear all the options, press 0."),
+    )
+
+
 def not_understood(language: str) -> Say:
     return say(language, lambda: gettext("Sorry, we did not understand your answer."))
 
