@@ -151,8 +151,11 @@ def invalid(error: SafetyInvalid) -> ApiError:
 @router.post(
     "/safety/panic",
     url_name="safety_panic",
-    response={200: AlertOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: AlertOut, 401: ErrorOut, 422: ErrorOut},
     summary="Raise an alert",
+    # No rate limit may stop a panic: the token is the authority, and a second panic while
+    # one is open only adds to it.
+    throttle=[],
 )
 def panic(request: HttpRequest, payload: PanicIn) -> AlertOut:
     """Alert the person's trusted contacts and the duty officer at once, with the location when

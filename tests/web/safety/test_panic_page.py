@@ -162,10 +162,21 @@ def test_too_many_posts_from_one_connection_are_refused(
     monkeypatch.setattr(secret_links, "POSTS_PER_HOUR", 2)
     post(person, action="location", place="one")
     post(person, action="location", place="two")
-    response = post(person, action="panic")
+    response = post(person, action="location", place="three")
     assert response.status_code == 429
     assert "Too many requests came from this connection" in response.content.decode()
-    assert not Alert.objects.filter(person=person).exists()
+    assert post(person, action="end", pin=PIN).status_code == 429
+
+
+def test_no_limit_ever_stops_a_panic(
+    person: ProtectedPerson, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(secret_links, "POSTS_PER_HOUR", 1)
+    post(person, action="location", place="one")
+    assert post(person, action="location", place="two").status_code == 429
+    response = post(person, action="panic")
+    assert response.status_code == 200
+    assert Alert.objects.filter(person=person, status=AlertStatus.OPEN).exists()
 
 
 def test_a_bad_or_revoked_link_is_not_found_and_says_nothing_more(

@@ -7,7 +7,6 @@ address, never the address) may start SAFESPACES_PUBLIC_EXPORTS_PER_HOUR of them
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -16,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from safespaces.accounts.rate_counter import counter
 from safespaces.accounts.throttle import client_bucket
 from safespaces.reports.exports import (
     CSV,
@@ -30,7 +30,6 @@ from safespaces.reports.exports import (
 
 FILE_STEM = "safespaces-reports"
 RATE_WINDOW_SECONDS = 3600
-RATE_KEY = "throttle:public-export:{bucket}"
 
 
 def filter_form(request: HttpRequest) -> ExportFilterForm:
@@ -52,14 +51,8 @@ def exports_view(request: HttpRequest) -> HttpResponse:
 
 def download_allowed(request: HttpRequest) -> bool:
     """Counts this download; False once the client has made its downloads of the hour."""
-    counter = RATE_KEY.format(bucket=client_bucket(request))
-    cache.add(counter, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(counter)
-    except ValueError:  # the window closed between the two calls
-        cache.add(counter, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return int(count) <= settings.SAFESPACES_PUBLIC_EXPORTS_PER_HOUR
+    limit = settings.SAFESPACES_PUBLIC_EXPORTS_PER_HOUR
+    return counter("public-export").hit(client_bucket(request), limit, RATE_WINDOW_SECONDS).allowed
 
 
 @require_safe

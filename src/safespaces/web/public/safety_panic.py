@@ -92,14 +92,15 @@ def panic(request: HttpRequest, token: str) -> HttpResponse:
         return link_not_found(request)
     if request.method == "GET":
         return page(request)
-    if over_limit(request):
-        return page(request, too_many=True, status=429)
     action = request.POST.get("action", PANIC)
+    if action in (LOCATION, END) and over_limit(request):
+        return page(request, too_many=True, status=429)
     if action == LOCATION:
         return add_location(request, person)
     if action == END:
         return end_alert(request, person)
-    # Anything else is a panic: a garbled button must not stop an alert.
+    # Anything else is a panic: neither a garbled button nor a rate limit may stop an alert
+    # (people behind one carrier's address share a limit; the token is the authority here).
     return send_alert(request, person, drill=action == DRILL)
 
 

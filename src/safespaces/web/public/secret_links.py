@@ -11,17 +11,16 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from safespaces.accounts.rate_counter import counter
 from safespaces.accounts.throttle import client_bucket
 from safespaces.web.middleware import NO_REFERRER
 
 P = ParamSpec("P")
 POSTS_PER_HOUR = 30
 RATE_WINDOW_SECONDS = 3600
-RATE_KEY = "throttle:secret-link:{bucket}"
 
 
 def no_referrer(view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
@@ -39,15 +38,9 @@ def link_not_found(request: HttpRequest) -> HttpResponse:
 
 
 def over_limit(request: HttpRequest) -> bool:
-    """Counts this post; true once its client (a keyed hash, never the address) posted too often.
-
-    The window starts with the client's first post of the hour.
-    """
-    counter = RATE_KEY.format(bucket=client_bucket(request))
-    cache.add(counter, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(counter)
-    except ValueError:  # the window closed between the two calls
-        cache.add(counter, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return int(count) > POSTS_PER_HOUR
+    """Counts this post; true once its client (a keyed hash, never the address) posted too
+    often this hour."""
+    verdict = counter("secret-link").hit(
+        client_bucket(request), POSTS_PER_HOUR, RATE_WINDOW_SECONDS
+    )
+    return not verdict.allowed
