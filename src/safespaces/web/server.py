@@ -22,8 +22,11 @@ def server_options(bind: str) -> dict[str, Any]:
         "loglevel": "warning",
         "timeout": 60,
         "graceful_timeout": 30,
-        "max_requests": 2000,
-        "max_requests_jitter": 200,
+        # A process is replaced after this many requests, a bound on any slow leak. Not
+        # sooner: a new process imports Django and builds its indexes (seconds of CPU), and
+        # its keep-alive clients must reconnect.
+        "max_requests": 100_000,
+        "max_requests_jitter": 10_000,
         "proc_name": "safespaces-web",
         "post_worker_init": warm_up,
     }
