@@ -340,6 +340,52 @@ def test_a_late_sent_report_does_not_undo_delivered() -> None:
     assert message.status == Status.DELIVERED
 
 
+def call_status_params(sid: str, reported: str) -> dict[str, str]:
+    """What Twilio posts to a call's StatusCallback when the call ends."""
+    return {
+        "AccountSid": ACCOUNT_SID,
+        "ApiVersion": "2010-04-01",
+        "CallSid": sid,
+        "CallStatus": reported,
+        "Called": SENDER,
+        "Caller": OUR_NUMBER,
+        "Direction": "outbound-api",
+        "Duration": "1",
+        "CallDuration": "14",
+        "From": OUR_NUMBER,
+        "To": SENDER,
+        "Timestamp": "Tue, 24 Nov 2026 07:12:40 +0000",
+        "SequenceNumber": "0",
+        "CallbackSource": "call-progress-events",
+    }
+
+
+@pytest.mark.parametrize(
+    ("reported", "expected"),
+    [
+        ("completed", Status.DELIVERED),
+        ("busy", Status.FAILED),
+        ("no-answer", Status.FAILED),
+        ("failed", Status.FAILED),
+        ("canceled", Status.FAILED),
+        ("ringing", Status.SENDING),
+    ],
+)
+def test_a_call_status_callback_records_how_the_call_ended(reported: str, expected: str) -> None:
+    sid = "CA" + secrets.token_hex(16)
+    message = enqueue_message("voice", SENDER, MENU, purpose="safety:alert", gateway="twilio")
+    Message.objects.filter(pk=message.pk).update(status=Status.SENDING, provider_message_id=sid)
+    assert signed_post(STATUS_PATH, call_status_params(sid, reported))[0] == 200
+    message.refresh_from_db()
+    assert message.status == expected
+
+
+def test_a_call_status_callback_without_a_status_is_malformed() -> None:
+    params = call_status_params("CA" + secrets.token_hex(16), "completed")
+    del params["CallStatus"]
+    assert signed_post(STATUS_PATH, params)[0] == 400
+
+
 def test_a_status_for_a_message_we_do_not_know_is_acknowledged() -> None:
     assert signed_post(STATUS_PATH, status_params(new_sid(), "delivered"))[0] == 200
     assert not Message.objects.exists()

@@ -1,4 +1,5 @@
-"""A local stand-in for Twilio's REST API (the Messages resource), for tests of `send`.
+"""A local stand-in for Twilio's REST API (the Messages and Calls resources), for tests of
+`send`.
 
 It checks what Twilio checks (the path, HTTP basic auth, the required form fields), records
 each request, and answers with Twilio's own status codes and JSON bodies.
@@ -18,6 +19,7 @@ from urllib.parse import parse_qs
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "f00dfeedf00dfeedf00dfeedf00dfeed"
 MESSAGES_PATH = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
+CALLS_PATH = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Calls.json"
 
 
 @dataclass
@@ -72,6 +74,20 @@ def created_body(form: dict[str, list[str]]) -> dict[str, Any]:
     }
 
 
+def call_body(form: dict[str, list[str]]) -> dict[str, Any]:
+    sid = "CA" + secrets.token_hex(16)
+    return {
+        "account_sid": ACCOUNT_SID,
+        "api_version": "2010-04-01",
+        "direction": "outbound-api",
+        "from": form["From"][0],
+        "sid": sid,
+        "status": "queued",
+        "to": form["To"][0],
+        "uri": f"/2010-04-01/Accounts/{ACCOUNT_SID}/Calls/{sid}.json",
+    }
+
+
 # The errors Twilio answers, by the name a test asks for; messages quote the number as
 # Twilio's do, so a test can check that our failure reasons do not.
 SCRIPTED_ERRORS: dict[str, tuple[int, int, str]] = {
@@ -98,7 +114,7 @@ class TwilioHandler(BaseHTTPRequestHandler):
         if behaviour.answer == "hang":
             behaviour.release.wait(30)
             return
-        if self.path != MESSAGES_PATH:
+        if self.path not in (MESSAGES_PATH, CALLS_PATH):
             self.reply(404, error_body(404, 20404, "The requested resource was not found"))
         elif authorization != expected_authorization():
             self.reply(401, error_body(401, 20003, "Authenticate"))
@@ -106,13 +122,17 @@ class TwilioHandler(BaseHTTPRequestHandler):
             self.reply(400, error_body(400, 21604, "A 'To' phone number is required."))
         elif not form.get("From"):
             self.reply(400, error_body(400, 21603, "A 'From' phone number is required."))
-        elif not form.get("Body"):
+        elif self.path == MESSAGES_PATH and not form.get("Body"):
             self.reply(400, error_body(400, 21602, "Message body is required."))
+        elif self.path == CALLS_PATH and not (form.get("Twiml") or form.get("Url")):
+            self.reply(400, error_body(400, 21205, "Url parameter is required."))
         elif behaviour.answer in SCRIPTED_ERRORS:
             status, code, text = SCRIPTED_ERRORS[behaviour.answer]
             self.reply(status, error_body(status, code, text.format(to=form["To"][0])))
         elif behaviour.answer == "html-error":
             self.reply_raw(502, b"<html><body>Bad Gateway</body></html>", "text/html")
+        elif self.path == CALLS_PATH:
+            self.reply(201, call_body(form))
         else:
             self.reply(201, created_body(form))
 

@@ -7,6 +7,7 @@ import socket
 import threading
 from base64 import b64decode
 from collections.abc import Iterator
+from xml.etree import ElementTree
 
 import pytest
 from pytest_django import Settings
@@ -20,6 +21,7 @@ from safespaces.outbox.models import GatewayAccount, Message, Status
 from tests.outbox.gateways.fake_twilio import (
     ACCOUNT_SID,
     AUTH_TOKEN,
+    CALLS_PATH,
     MESSAGES_PATH,
     Behaviour,
     FakeTwilio,
@@ -78,10 +80,33 @@ def failure_of(to_send: Message) -> PermanentFailure | TemporaryFailure:
     return failure
 
 
-def test_it_is_registered_for_sms_and_whatsapp() -> None:
+def test_it_is_registered_for_sms_whatsapp_and_voice() -> None:
     gateway = registry.get("twilio")
-    assert gateway.channels == frozenset({"sms", "whatsapp"})
+    assert gateway.channels == frozenset({"sms", "whatsapp", "voice"})
     assert not gateway.pulled
+
+
+def test_a_voice_message_is_a_call_that_reads_the_text_twice(
+    twilio: FakeTwilio, settings: Settings
+) -> None:
+    settings.SAFESPACES_PUBLIC_URL = "https://safespaces.example.org"
+    result = TwilioGateway().send(message(channel="voice", body="Nour may be in danger & alone."))
+    [request] = twilio.requests
+    assert request.path == CALLS_PATH
+    assert request.form["To"] == [RECIPIENT]
+    assert request.form["From"] == [OUR_NUMBER]
+    assert request.form["StatusCallback"] == ["https://safespaces.example.org/hooks/twilio/status/"]
+    twiml = ElementTree.fromstring(request.form["Twiml"][0])  # noqa: S314  (our own TwiML)
+    said = [element.text for element in twiml.iter("Say")]
+    assert said == ["Nour may be in danger & alone."] * 2
+    assert all("language" not in element.attrib for element in twiml.iter("Say"))
+    assert result.provider_message_id.startswith("CA")
+
+
+def test_a_voice_message_in_arabic_is_read_by_an_arabic_voice(twilio: FakeTwilio) -> None:
+    TwilioGateway().send(message(channel="voice", body="نور قد تكون في خطر."))
+    twiml = ElementTree.fromstring(twilio.requests[0].form["Twiml"][0])  # noqa: S314
+    assert {element.get("language") for element in twiml.iter("Say")} == {"ar-XA"}
 
 
 def test_it_posts_the_message_with_basic_auth_and_twilio_form_fields(twilio: FakeTwilio) -> None:

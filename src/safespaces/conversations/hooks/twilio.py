@@ -46,11 +46,35 @@ REPORTED_STATUSES = {
 }
 
 
-def message_sid(form: QueryDict) -> str:
-    sid = form.get("MessageSid", "").strip()
+# A call we placed (an alert read aloud) ends in one of these CallStatus values: answered and
+# finished, or never answered. Twilio reports nothing in between unless asked.
+REPORTED_CALL_STATUSES = {
+    "completed": Status.DELIVERED,
+    "busy": Status.FAILED,
+    "no-answer": Status.FAILED,
+    "failed": Status.FAILED,
+    "canceled": Status.FAILED,
+}
+
+
+def message_sid(form: QueryDict, field: str = "MessageSid") -> str:
+    sid = form.get(field, "").strip()
     if not MESSAGE_SID.fullmatch(sid):
-        raise MalformedRequest("MessageSid is missing or malformed.")
+        raise MalformedRequest(f"{field} is missing or malformed.")
     return sid
+
+
+def reported_status(form: QueryDict) -> tuple[str, Status | None]:
+    """The sid and what the callback reports, for a message or for a call."""
+    if "MessageSid" not in form and "CallSid" in form:
+        reported = form.get("CallStatus", "").strip().lower()
+        if not reported:
+            raise MalformedRequest("CallStatus is missing.")
+        return message_sid(form, "CallSid"), REPORTED_CALL_STATUSES.get(reported)
+    reported = form.get("MessageStatus", "").strip().lower()
+    if not reported:
+        raise MalformedRequest("MessageStatus is missing.")
+    return message_sid(form), REPORTED_STATUSES.get(reported)
 
 
 def incoming_message(form: QueryDict) -> Incoming:
@@ -91,17 +115,13 @@ def inbound_sms(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def delivery_status(request: HttpRequest) -> HttpResponse:
-    """Twilio's StatusCallback for a message we sent."""
+    """Twilio's StatusCallback for a message we sent or a call we placed."""
     if not verified(request):
         return HttpResponseForbidden()
     try:
-        sid = message_sid(request.POST)
+        sid, status = reported_status(request.POST)
     except MalformedRequest:
         return HttpResponseBadRequest()
-    reported = request.POST.get("MessageStatus", "").strip().lower()
-    if not reported:
-        return HttpResponseBadRequest()
-    status = REPORTED_STATUSES.get(reported)
     if status is not None:
         code = request.POST.get("ErrorCode", "").strip()
         record_delivery_status(NAME, sid, status, code if ERROR_CODE.fullmatch(code) else None)

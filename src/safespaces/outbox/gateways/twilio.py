@@ -1,4 +1,8 @@
-"""Twilio SMS and WhatsApp: sent through Twilio's REST API (Messages resource).
+"""Twilio SMS and WhatsApp (REST API, Messages resource) and voice calls (Calls resource).
+
+A voice message is a call from the Twilio number that reads the text twice (TwiML given
+inline, so nothing is fetched back from us); the call's final status comes to the same status
+callback as messages.
 
 Twilio answers 201 with the message's sid; a 4xx carries a JSON body with Twilio's error
 `code`, which says whether the recipient is at fault (no gateway can help) or we are.
@@ -6,7 +10,9 @@ Twilio answers 201 with the message's sid; a 4xx carries a JSON body with Twilio
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
 
 import httpx
 from django.conf import settings
@@ -50,9 +56,25 @@ def setting(key: str) -> str:
     return gateway_setting(NAME, key)
 
 
-def messages_url(account_sid: str) -> str:
+ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
+# Twilio's <Say> reads with an English voice unless told otherwise; the outbox keeps no
+# language with a message, so Arabic script picks Twilio's Arabic voice.
+ARABIC_VOICE = "ar-XA"
+
+
+def resource_url(account_sid: str, channel: str) -> str:
     base = setting("api_url").rstrip("/")
-    return f"{base}/2010-04-01/Accounts/{account_sid}/Messages.json"
+    resource = "Calls.json" if channel == "voice" else "Messages.json"
+    return f"{base}/2010-04-01/Accounts/{account_sid}/{resource}"
+
+
+def spoken(text: str) -> str:
+    """TwiML that reads the text, pauses, and reads it again (a call picked up mid-way)."""
+    language = f' language="{ARABIC_VOICE}"' if ARABIC_SCRIPT.search(text) else ""
+    say = f"<Say{language}>{escape(text.strip())}</Say>"
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><Response>{say}<Pause length="1"/>{say}</Response>'
+    )
 
 
 def addresses(message: Message) -> tuple[str, str]:
@@ -71,7 +93,10 @@ def addresses(message: Message) -> tuple[str, str]:
 
 def form_fields(message: Message) -> dict[str, str]:
     sender, to = addresses(message)
-    fields = {"To": to, "From": sender, "Body": message.body or ""}
+    if message.channel == "voice":
+        fields = {"To": to, "From": sender, "Twiml": spoken(message.body or "")}
+    else:
+        fields = {"To": to, "From": sender, "Body": message.body or ""}
     if settings.SAFESPACES_PUBLIC_URL:
         fields["StatusCallback"] = settings.SAFESPACES_PUBLIC_URL + STATUS_CALLBACK_PATH
     return fields
@@ -117,10 +142,10 @@ def credentials() -> tuple[str, str]:
     return account_sid, auth_token
 
 
-def post(account_sid: str, auth_token: str, fields: dict[str, str]) -> httpx.Response:
+def post(account_sid: str, auth_token: str, channel: str, fields: dict[str, str]) -> httpx.Response:
     try:
         return httpx.post(
-            messages_url(account_sid),
+            resource_url(account_sid, channel),
             data=fields,
             auth=(account_sid, auth_token),
             timeout=settings.SAFESPACES_GATEWAY_TIMEOUT_SECONDS,
@@ -135,11 +160,11 @@ def post(account_sid: str, auth_token: str, fields: dict[str, str]) -> httpx.Res
 @register
 class TwilioGateway(Gateway):
     name = NAME
-    channels = frozenset({"sms", "whatsapp"})
+    channels = frozenset({"sms", "whatsapp", "voice"})
 
     def send(self, message: Message) -> SendResult:
         account_sid, auth_token = credentials()
-        response = post(account_sid, auth_token, form_fields(message))
+        response = post(account_sid, auth_token, message.channel, form_fields(message))
         if response.is_success:
             return SendResult(provider_message_id=provider_id(response))
         raise failure_for(response)
