@@ -41,6 +41,7 @@ import datetime
 import json
 import os
 import random
+import resource
 import signal
 import socket
 import subprocess
@@ -85,6 +86,8 @@ class RunResult:
     checks: dict[str, int]
     setup_slack_seconds: float
     scan_ms: dict[str, float] = field(default_factory=dict)
+    worker_cpu_seconds: float = 0.0
+    run_seconds: float = 0.0
     stamps_by_worker: dict[str, int] = field(default_factory=dict)
 
 
@@ -261,11 +264,20 @@ def watch(folder: Path, measured: dict[str, float], window_end: float) -> float:
             return now
 
 
-def stop(workers: Sequence[subprocess.Popen[bytes]]) -> None:
+def stop(workers: Sequence[subprocess.Popen[bytes]]) -> float:
+    """Stop the workers; the CPU seconds they used, all together."""
+    before = children_cpu()
     for worker in workers:
         worker.send_signal(signal.SIGTERM)
     for worker in workers:
         worker.wait(timeout=300)
+    return children_cpu() - before
+
+
+def children_cpu() -> float:
+    """CPU seconds of this process's children that have ended and been waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def scan_costs() -> dict[str, float]:
@@ -301,7 +313,7 @@ def run(people: Sequence[ProtectedPerson], checker: str, seed: int) -> RunResult
             )
             stopped = watch(folder, measured, start + WINDOW_SECONDS)
         finally:
-            stop(workers)
+            cpu = stop(workers)
         stamps, by_worker = read_stamps(folder)
     lateness = [
         min(stamps[plan]) - at if plan in stamps else stopped - at for plan, at in measured.items()
@@ -314,6 +326,8 @@ def run(people: Sequence[ProtectedPerson], checker: str, seed: int) -> RunResult
         checks=check_once(measured, stamps),
         setup_slack_seconds=round(start - ready, 1),
         scan_ms=scans,
+        worker_cpu_seconds=round(cpu, 1),
+        run_seconds=round(stopped - ready, 1),
         stamps_by_worker=by_worker,
     )
 
@@ -385,6 +399,8 @@ def details(result: RunResult) -> dict[str, Any]:
         "checks": result.checks,
         "first_deadline_after_workers_ready_s": result.setup_slack_seconds,
         "scan_ms_before_first_deadline": result.scan_ms,
+        "worker_cpu_seconds": result.worker_cpu_seconds,
+        "run_seconds": result.run_seconds,
         "commits_by_worker": result.stamps_by_worker,
     }
 

@@ -71,6 +71,13 @@ class JobRunner:
                 ran += 1
         return ran
 
+    def seconds_until_next(self) -> float | None:
+        """How long until the earliest job this runner knows of may be due; None if none known."""
+        if not self.next_look:
+            return None
+        earliest = min(self.next_look.values())
+        return max(0.0, (earliest - timezone.now()).total_seconds())
+
 
 def run_job(job: Job) -> bool:
     """Run a job in its own transaction; a failing job is logged and runs again next time."""

@@ -74,6 +74,12 @@ class Worker:
         self.jobs.run_due()
         return self.deliver_one()
 
+    def idle_wait(self) -> float:
+        """Seconds an idle worker sleeps: the poll interval, or less when a job comes due sooner."""
+        poll = float(settings.SAFESPACES_WORKER_POLL_SECONDS)
+        until_job = self.jobs.seconds_until_next()
+        return poll if until_job is None else min(poll, until_job)
+
     def run(self) -> None:
         logger.info("worker %s started", self.worker_id)
         while not self.stop.is_set():
@@ -86,7 +92,7 @@ class Worker:
                 connections.close_all()
                 busy = False
             if not busy:
-                self.stop.wait(settings.SAFESPACES_WORKER_POLL_SECONDS)
+                self.stop.wait(self.idle_wait())
         logger.info("worker %s stopped after %d messages", self.worker_id, self.delivered)
 
     def stop_on_signals(self) -> None:

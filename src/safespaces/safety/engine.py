@@ -63,8 +63,9 @@ logger = logging.getLogger("safespaces.safety")
 
 BATCH = 50
 TIME_BUDGET = 0.2  # seconds
-# The worker's idle poll (SAFESPACES_WORKER_POLL_SECONDS) also bounds how late a deadline fires.
-ESCALATE_EVERY_SECONDS = 1.0
+# An idle worker wakes when a job is due, so this bounds how late a deadline fires; 1 s let
+# two PostgreSQL workers fall behind 10,000 plans (bench/bench_checkin_escalation.py).
+ESCALATE_EVERY_SECONDS = 0.2
 # A row whose handling raised is looked at again after this long, not on every turn.
 PUSH_BACK = datetime.timedelta(minutes=1)
 
