@@ -45,21 +45,36 @@ def enqueue_message(
         raise ValueError(f"Unknown channel {channel!r}.")
     if is_opted_out(channel, to):
         raise RecipientOptedOut
+    message = new_message(channel, to, body, purpose=purpose, gateway=gateway)
+    message.save(force_insert=True)
+    return message
+
+
+def new_message(
+    channel: str, to: str, body: str, *, purpose: str, gateway: str | None = None
+) -> Message:
+    """An outbox message not yet saved, for callers that insert many at once.
+
+    The caller checks STOP first (`optout.opted_out_indexes`); enqueue_message does both.
+    """
+    if channel not in Channel.values:
+        raise ValueError(f"Unknown channel {channel!r}.")
     if gateway is not None and channel not in registry.get(gateway).channels:
         raise ValueError(f"The {gateway} gateway does not carry {channel}.")
-    configured = registry.for_channel(channel)
-    # With no gateway at all the worker marks the message failed, where staff see it.
-    first_choice = configured[0].name if configured else ""
-    message = Message(
+    return Message(
         channel=channel,
         recipient=to,
         body=body,
         purpose=purpose,
-        gateway=gateway or first_choice,
+        gateway=gateway or first_choice(channel),
         gateway_pinned=gateway is not None,
     )
-    message.save(force_insert=True)
-    return message
+
+
+def first_choice(channel: str) -> str:
+    configured = registry.for_channel(channel)
+    # With no gateway at all the worker marks the message failed, where staff see it.
+    return configured[0].name if configured else ""
 
 
 def fail_message(message: Message, reason: str, *, worker_id: str | None = None) -> bool:

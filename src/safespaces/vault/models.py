@@ -9,6 +9,7 @@ the record deletes its data key, which makes its encrypted fields unreadable for
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.db import models, transaction
@@ -39,10 +40,16 @@ class DataKey(models.Model):
     @classmethod
     def create_with_secret(cls) -> tuple[DataKey, bytes]:
         """A new data key row and its plaintext secret, for the caller to keep in memory."""
+        data_key, secret = cls.new_with_secret()
+        data_key.save(force_insert=True)
+        return data_key, secret
+
+    @classmethod
+    def new_with_secret(cls, keyring: Keyring | None = None) -> tuple[DataKey, bytes]:
+        """A new data key, not yet saved, and its plaintext secret."""
         secret = crypto.new_key()
         data_key = cls(id=uuid.uuid4())
-        data_key.wrap(secret, current_keyring())
-        data_key.save(force_insert=True)
+        data_key.wrap(secret, keyring or current_keyring())
         return data_key, secret
 
     def wrap(self, secret: bytes, keyring: Keyring) -> None:
@@ -62,11 +69,24 @@ class DataKey(models.Model):
 
 class VaultedQuerySet(models.QuerySet[Any]):
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        """Saves the records' new data keys in one statement, then the records in another."""
         objs = list(objs)
+        keyring = current_keyring()
+        new_keys = [obj.attach_new_data_key(keyring) for obj in objs if obj.data_key_id is None]
         with transaction.atomic(using=self.db):
-            for obj in objs:
-                obj.ensure_data_key()
+            DataKey.objects.using(self.db).bulk_create(new_keys)
             return super().bulk_create(objs, *args, **kwargs)
+
+
+def prime_vault_secrets(records: Iterable[VaultedModel]) -> None:
+    """Unwrap the data keys of many records with one query, so reading them costs no more."""
+    waiting = [record for record in records if record.data_key_id is not None]
+    keys = DataKey.objects.in_bulk({record.data_key_id for record in waiting})
+    secrets = {key_id: key.unwrap() for key_id, key in keys.items()}
+    for record in waiting:
+        key_id = record.data_key_id
+        if key_id is not None and key_id in secrets:
+            record._vault_secret = (key_id, secrets[key_id])
 
 
 class VaultedModel(models.Model):
@@ -97,6 +117,25 @@ class VaultedModel(models.Model):
             data_key, secret = DataKey.create_with_secret()
             self.data_key = data_key
             self._vault_secret = (data_key.id, secret)
+
+    def seal_now(self) -> DataKey:
+        """Give the record a new data key (returned unsaved) and encrypt its fields now, so a
+        caller can do the cryptography before it opens a transaction, not inside it."""
+        from safespaces.vault.fields import EncryptedTextField, Sealed
+
+        data_key = self.attach_new_data_key()
+        for field in self._meta.concrete_fields:
+            plaintext = self.__dict__.get(field.attname)
+            if isinstance(field, EncryptedTextField) and isinstance(plaintext, str):
+                self.__dict__[field.attname] = Sealed(field.encrypt(self, plaintext))
+        return data_key
+
+    def attach_new_data_key(self, keyring: Keyring | None = None) -> DataKey:
+        """Give this record a new data key that the caller saves (for bulk inserts)."""
+        data_key, secret = DataKey.new_with_secret(keyring)
+        self.data_key = data_key
+        self._vault_secret = (data_key.id, secret)
+        return data_key
 
     def vault_secret(self) -> tuple[uuid.UUID, bytes]:
         """The record's data key id and unwrapped key, cached on this instance only."""
