@@ -156,6 +156,11 @@ class WorkerSite:
         )
         return {key: (status, attempts) for key, status, attempts in rows}
 
+    def has_beaten(self, worker: subprocess.Popen[bytes]) -> bool:
+        """The worker process has started its loop (written its first heartbeat)."""
+        beats = self.query("SELECT worker_id FROM outbox_workerheartbeat")
+        return any(worker_id.endswith(f"-{worker.pid}") for (worker_id,) in beats)
+
     def stop_workers(self) -> None:
         for worker in self.workers:
             if worker.poll() is None:

@@ -105,6 +105,7 @@ def test_an_idle_worker_sleeps_the_poll_interval_when_no_job_comes_due_sooner(
 ) -> None:
     settings.SAFESPACES_WORKER_POLL_SECONDS = 2.0
     monkeypatch.setattr(jobs, "_jobs", {})
+    monkeypatch.setattr(jobs, "_turn_tasks", {})
     jobs.register_job("test:hourly", 3600, lambda: None)
     worker = Worker("host-1")
     assert worker.idle_wait() == 2.0  # nothing looked at yet
@@ -117,6 +118,7 @@ def test_an_idle_worker_wakes_when_a_frequent_job_comes_due(
 ) -> None:
     settings.SAFESPACES_WORKER_POLL_SECONDS = 2.0
     monkeypatch.setattr(jobs, "_jobs", {})
+    monkeypatch.setattr(jobs, "_turn_tasks", {})
     jobs.register_job("test:hourly", 3600, lambda: None)
     jobs.register_job("test:often", 0.5, lambda: None)
     worker = Worker("host-1")
@@ -128,3 +130,20 @@ def test_the_escalation_job_runs_well_within_the_lateness_target() -> None:
     by_name = {job.name: job for job in jobs.registered_jobs()}
     # The benchmark's p99 target for a missed check-in is 5 s; a run every second fell behind.
     assert by_name["safety:escalate"].every_seconds < 1.0
+
+
+def test_an_idle_worker_looks_for_accepted_messages_often() -> None:
+    # Routing inbound messages is a turn task: an idle worker must not sleep the whole poll.
+    routing = {task.name: task for task in jobs.registered_turn_tasks()}["conversations:route"]
+    assert Worker("host-1").idle_wait() <= routing.idle_poll_seconds <= 0.5
+
+
+def test_a_turn_task_that_found_work_keeps_the_worker_busy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(jobs, "_turn_tasks", {})
+    found = [3, 0]
+    jobs.register_turn_task("test:drain", lambda: found.pop(0), 0.1)
+    worker = Worker("host-1")
+    assert worker.loop_once() is True
+    assert worker.loop_once() is False

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import time
 from collections import Counter
+from functools import partial
 
 import pytest
 
@@ -126,7 +127,7 @@ def kill_workers_at_random(site: WorkerSite, port: str, seed: int) -> tuple[int,
     for _round in range(ROUNDS_OF_KILLING):
         workers = [start(site, port) for _worker in range(2)]
         for worker in workers:
-            wait_until(lambda worker=worker: has_beaten(site, worker), "a worker running", 120)
+            wait_until(partial(site.has_beaten, worker), "a worker running", 120)
         time.sleep(chance.uniform(0.0, 1.5))  # a random point in their work, not a wait
         for worker in workers:
             worker.send_signal(signal.SIGKILL)
@@ -148,11 +149,6 @@ def wait_for_escalations(site: WorkerSite) -> None:
                 f"{site.worker_logs()[-3000:]}"
             )
         time.sleep(0.2)
-
-
-def has_beaten(site: WorkerSite, worker: subprocess.Popen[bytes]) -> bool:
-    beats = site.query("SELECT worker_id FROM outbox_workerheartbeat")
-    return any(worker_id.endswith(f"-{worker.pid}") for (worker_id,) in beats)
 
 
 def start(site: WorkerSite, port: str) -> subprocess.Popen[bytes]:
@@ -179,7 +175,7 @@ def test_every_step_happens_exactly_once_however_often_workers_are_killed(
     assert any(CONTACTS * PANICKED < count < total for count in progress), (seed, progress)
 
     survivor = start(worker_site, port)
-    wait_until(lambda: has_beaten(worker_site, survivor), "the last worker running", 120)
+    wait_until(lambda: worker_site.has_beaten(survivor), "the last worker running", 120)
     wait_for_escalations(worker_site)
     survivor.send_signal(signal.SIGTERM)
     assert survivor.wait(timeout=60) == 0

@@ -1,4 +1,5 @@
-"""Periodic jobs run by the worker: `register_job(name, every_seconds, function)`.
+"""Periodic jobs run by the worker: `register_job(name, every_seconds, function)`; and work
+done on every turn of its loop: `register_turn_task(name, function, idle_poll_seconds)`.
 
 Apps register their jobs when they are ready. The time each job is next due is a row shared
 by every worker, claimed by a conditional update, so each run happens on one worker only.
@@ -39,6 +40,36 @@ def register_job(name: str, every_seconds: float, function: Callable[[], object]
 
 def registered_jobs() -> list[Job]:
     return list(_jobs.values())
+
+
+@dataclass(frozen=True)
+class TurnTask:
+    """Work the worker does on every turn of its loop, in its own transactions.
+
+    `function` returns how much it did (0: nothing waiting); several workers may run it at
+    once. An idle worker looks again after `idle_poll_seconds` at the latest.
+    """
+
+    name: str
+    function: Callable[[], int]
+    idle_poll_seconds: float
+
+
+_turn_tasks: dict[str, TurnTask] = {}
+
+
+def register_turn_task(
+    name: str, function: Callable[[], int], idle_poll_seconds: float
+) -> TurnTask:
+    if idle_poll_seconds <= 0:
+        raise ValueError("An idle worker must wait longer than zero between looks.")
+    task = TurnTask(name, function, idle_poll_seconds)
+    _turn_tasks[name] = task
+    return task
+
+
+def registered_turn_tasks() -> list[TurnTask]:
+    return list(_turn_tasks.values())
 
 
 def claim_run(job: Job, worker_id: str) -> bool:

@@ -1,4 +1,5 @@
-"""The worker: one loop that delivers the outbox and runs periodic jobs.
+"""The worker: one loop that delivers the outbox, runs periodic jobs and turn tasks
+(such as routing accepted inbound messages).
 
 `safespaces worker` runs it with `run_until_signalled` (and `safespaces serve` starts that
 command as a child process). SIGTERM or SIGINT lets the current message finish, then the
@@ -20,7 +21,7 @@ from django.db import DatabaseError, close_old_connections, connections
 from django.utils import timezone
 
 from safespaces.outbox.delivery import claim_next, deliver
-from safespaces.outbox.jobs import JobRunner
+from safespaces.outbox.jobs import JobRunner, registered_turn_tasks
 from safespaces.outbox.models import WorkerHeartbeat
 
 logger = logging.getLogger("safespaces.worker")
@@ -68,17 +69,26 @@ class Worker:
         self.delivered += 1
         return True
 
+    def run_turn_tasks(self) -> bool:
+        """Each registered turn task once; True when any found work."""
+        worked = False
+        for task in registered_turn_tasks():
+            worked = task.function() > 0 or worked
+        return worked
+
     def loop_once(self) -> bool:
-        """One turn of the loop; True when it did some delivery work."""
+        """One turn of the loop; True when it did some work that may have more behind it."""
         self.beat()
         self.jobs.run_due()
-        return self.deliver_one()
+        worked = self.run_turn_tasks()
+        return self.deliver_one() or worked
 
     def idle_wait(self) -> float:
         """Seconds an idle worker sleeps: the poll interval, or less when a job comes due sooner."""
-        poll = float(settings.SAFESPACES_WORKER_POLL_SECONDS)
+        waits = [float(settings.SAFESPACES_WORKER_POLL_SECONDS)]
+        waits += [task.idle_poll_seconds for task in registered_turn_tasks()]
         until_job = self.jobs.seconds_until_next()
-        return poll if until_job is None else min(poll, until_job)
+        return min(waits) if until_job is None else min(*waits, until_job)
 
     def run(self) -> None:
         logger.info("worker %s started", self.worker_id)

@@ -8,7 +8,10 @@ from safespaces.outbox.worker import run_until_signalled
 
 
 class Command(BaseCommand):
-    help = "Deliver outbox messages and run periodic jobs until stopped (SIGTERM or Ctrl-C)."
+    help = (
+        "Answer accepted inbound messages, deliver outbox messages and run periodic jobs until "
+        "stopped (SIGTERM or Ctrl-C)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         run_until_signalled()
