@@ -1,11 +1,15 @@
-"""Receiving a message: record it once, find its command or dialog, queue the answer.
+"""Receiving a message: accept it once, then route it to its command or dialog and queue the answer.
 
-Everything happens in one transaction, so a message accepted with a success answer to the
-provider always has its answer queued; the same provider message id again changes nothing.
+A gateway's webhook only accepts (`accept_message`): one short transaction records the
+message once per provider message id, and the provider gets its success answer. The worker
+routes accepted messages in batches (conversations.routing), each batch in one transaction
+with its answers, so a message is never lost and never answered twice. `receive_message`
+does both at once, for SMSSync (whose phone takes the answers in the response) and the demo.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 from dataclasses import dataclass
 
@@ -16,11 +20,13 @@ from django.utils.translation import gettext, override
 from safespaces.conversations import dialogs, keywords
 from safespaces.conversations.commands import Handler, Turn, command_handler, dialog_handler
 from safespaces.conversations.models import Correspondent, InboundMessage
-from safespaces.conversations.replies import send_answer
+from safespaces.conversations.replies import Answer, queue_answers
 from safespaces.outbox.gateways.base import Incoming
 from safespaces.outbox.gateways.config import gateway_language
+from safespaces.safety.actions import people_looked_up
 from safespaces.safety.canary import note_inbound
 from safespaces.vault.blind_index import phone_index
+from safespaces.vault.models import prime_vault_secrets
 from safespaces.vault.phones import InvalidPhoneNumber, normalise_phone
 
 logger = logging.getLogger("safespaces.conversations")
@@ -50,8 +56,8 @@ def sender_number(sender: str) -> str:
     return normalise_phone(raw, settings.SAFESPACES_PHONE_REGION or None)
 
 
-def correspondent_for(number: str) -> Correspondent:
-    index = phone_index(number)
+def correspondent_for(number: str, index: str | None = None) -> Correspondent:
+    index = index or phone_index(number)
     found = Correspondent.objects.filter(phone_index=index).first()
     if found is not None:
         return found
@@ -65,8 +71,8 @@ def correspondent_for(number: str) -> Correspondent:
         return Correspondent.objects.get(phone_index=index)
 
 
-def receive_message(incoming: Incoming) -> Received:
-    """Record an inbound message and queue its answer, once per provider message id."""
+def accept_message(incoming: Incoming) -> Received:
+    """Record an inbound message for the worker to route, once per provider message id."""
     if note_inbound(incoming.body):
         logger.info("gateway self-test arrived on gateway %s", incoming.gateway)
         return Received(inbound=None, canary=True)
@@ -75,39 +81,78 @@ def receive_message(incoming: Incoming) -> Received:
     except InvalidPhoneNumber:
         logger.info("inbound message on gateway %s from an unanswerable sender", incoming.gateway)
         return Received(inbound=None, unanswerable=True)
-    with transaction.atomic():
-        if InboundMessage.objects.filter(
-            gateway=incoming.gateway, provider_message_id=incoming.provider_message_id
-        ).exists():
-            return Received(inbound=None, duplicate=True)
-        correspondent = correspondent_for(number)
-        inbound = InboundMessage(
-            correspondent=correspondent,
-            gateway=incoming.gateway,
-            channel=incoming.channel,
-            provider_message_id=incoming.provider_message_id,
-            body=incoming.body,
-        )
-        try:
-            with transaction.atomic():
-                inbound.save(force_insert=True)
-        except IntegrityError:
-            return Received(inbound=None, duplicate=True)
-        run_turn(correspondent, inbound, number, incoming)
-    logger.info(
-        "inbound message %s on gateway %s routed to %s",
-        inbound.pk,
-        incoming.gateway,
-        inbound.command or "-",
+    index = phone_index(number)
+    # Read and encrypt before the transaction: on SQLite it holds the one write lock.
+    known = list(Correspondent.objects.filter(phone_index=index).values_list("pk", flat=True))
+    inbound = InboundMessage(
+        gateway=incoming.gateway,
+        channel=incoming.channel,
+        provider_message_id=incoming.provider_message_id,
+        body=incoming.body,
     )
+    data_key = inbound.seal_now()
+    try:
+        # The unique constraint is the dedupe: a retry's insert fails and changes nothing.
+        with transaction.atomic():
+            inbound.correspondent_id = known[0] if known else correspondent_for(number, index).pk
+            data_key.save(force_insert=True)
+            inbound.save(force_insert=True)
+    except IntegrityError:
+        return Received(inbound=None, duplicate=True)
     return Received(inbound=inbound)
 
 
-def run_turn(
-    correspondent: Correspondent, inbound: InboundMessage, number: str, incoming: Incoming
-) -> None:
-    name, rest, keyword_language = keywords.split_command(incoming.body)
+def receive_message(incoming: Incoming) -> Received:
+    """Accept a message and route it at once, in one transaction."""
+    with transaction.atomic():
+        received = accept_message(incoming)
+        if received.inbound is not None:
+            route_messages([received.inbound])
+    return received
+
+
+def route_messages(batch: list[InboundMessage]) -> None:
+    """Run each message's command in order and queue the answers; the caller's transaction.
+
+    Messages from one sender share one Correspondent instance, so a dialog begun by the first
+    is seen by the next. The numbers, bodies and people are read for the whole batch at once.
+    """
+    correspondents: dict[int, Correspondent] = {}
+    for inbound in batch:
+        inbound.correspondent = correspondents.setdefault(
+            inbound.correspondent_id, inbound.correspondent
+        )
+    prime_vault_secrets([*batch, *correspondents.values()])
     now = timezone.now()
+    with people_looked_up(correspondent.phone_index for correspondent in correspondents.values()):
+        answers = [run_turn(inbound, now) for inbound in batch]
+    queue_answers(answers)
+    mark_routed(batch, now)
+    Correspondent.objects.filter(pk__in=correspondents).update(last_message_at=now)
+    for inbound in batch:
+        logger.info(
+            "inbound message %s on gateway %s routed to %s",
+            inbound.pk,
+            inbound.gateway,
+            inbound.command or "-",
+        )
+
+
+def mark_routed(batch: list[InboundMessage], now: datetime.datetime) -> None:
+    """One UPDATE per command found in the batch (bulk_update's CASE costs more in Python)."""
+    by_command: dict[str, list[int]] = {}
+    for inbound in batch:
+        inbound.routed_at = now
+        by_command.setdefault(inbound.command, []).append(inbound.pk)
+    for command_name, pks in by_command.items():
+        InboundMessage.objects.filter(pk__in=pks).update(command=command_name, routed_at=now)
+
+
+def run_turn(inbound: InboundMessage, now: datetime.datetime) -> Answer:
+    """Find the message's handler and run it; the answer to queue."""
+    correspondent = inbound.correspondent
+    body = inbound.body or ""
+    name, rest, keyword_language = keywords.split_command(body)
     in_dialog = (
         name == "info"
         and correspondent.dialog
@@ -117,32 +162,29 @@ def run_turn(
     if correspondent.dialog and not in_dialog:
         # A keyword abandons an unfinished dialog; an expired one starts over.
         dialogs.end(correspondent)
-    language = correspondent.language or keyword_language or gateway_language(incoming.gateway)
+    language = correspondent.language or keyword_language or gateway_language(inbound.gateway)
+    number = correspondent.phone or ""
     turn = Turn(
         correspondent=correspondent,
         inbound=inbound,
         phone=number,
-        channel=incoming.channel,
-        gateway=incoming.gateway,
+        channel=inbound.channel,
+        gateway=inbound.gateway,
         language=language,
-        text=incoming.body.strip() if in_dialog else rest,
+        text=body.strip() if in_dialog else rest,
         command=correspondent.dialog if in_dialog else name,
     )
     handler = dialog_handler(turn.command) if in_dialog else command_handler(turn.command)
     if handler is None:
         handler = command_handler("info")
-    answer = ""
-    if handler is not None:
-        answer = answer_safely(handler, turn)
+    text = answer_safely(handler, turn) if handler is not None else ""
     inbound.command = turn.command
-    correspondent.last_message_at = now
-    InboundMessage.objects.filter(pk=inbound.pk).update(command=turn.command)
-    Correspondent.objects.filter(pk=correspondent.pk).update(last_message_at=now)
-    send_answer(
+    return Answer(
         correspondent,
-        answer,
-        channel=incoming.channel,
-        gateway=incoming.gateway,
+        number,
+        text,
+        channel=inbound.channel,
+        gateway=inbound.gateway,
         in_reply_to=inbound,
     )
 
@@ -156,4 +198,6 @@ def answer_safely(handler: Handler, turn: Turn) -> str:
                 return handler(turn)
         except Exception as error:
             logger.error("command %s failed with %s", turn.command, type(error).__name__)
+            # Its changes were rolled back: the sender's next message must not see them.
+            turn.correspondent.refresh_from_db()
             return gettext("Sorry, something went wrong on our side. Please try again later.")

@@ -53,6 +53,8 @@ class InboundMessage(VaultedModel):
     # The command the message was routed to ("report", "safe", "info", ...).
     command = models.CharField(_("command"), max_length=32, blank=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    # When the worker ran its command and queued the answer; empty while it waits for that.
+    routed_at = models.DateTimeField(_("routed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("inbound message")
@@ -61,6 +63,12 @@ class InboundMessage(VaultedModel):
             # Providers retry: the same message id through the same gateway is one message.
             models.UniqueConstraint(
                 fields=("gateway", "provider_message_id"), name="inbound_once_per_provider_id"
+            ),
+        )
+        indexes = (
+            # The worker's queue: small, as messages wait there for a fraction of a second.
+            models.Index(
+                fields=("id",), condition=models.Q(routed_at__isnull=True), name="inbound_waiting"
             ),
         )
         ordering = ("received_at",)

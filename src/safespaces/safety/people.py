@@ -5,6 +5,9 @@ Audit data names fields and ids only, never an alias, a number or a situation.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import make_password
@@ -177,10 +180,31 @@ def index_or_none(phone: str) -> str | None:
         return None
 
 
+# Set while the worker routes a batch of messages: the blind indexes, among the batch's
+# senders, of active people; a sender outside it is nobody's number, known without a query.
+_people_among_senders: ContextVar[frozenset[str] | None] = ContextVar(
+    "people_among_senders", default=None
+)
+
+
+@contextmanager
+def people_looked_up(phone_indexes: Iterable[str]) -> Iterator[None]:
+    """Within the block, person_by_phone asks the database only for numbers found here."""
+    found = ProtectedPerson.objects.filter(phone_index__in=set(phone_indexes), active=True)
+    token = _people_among_senders.set(frozenset(found.values_list("phone_index", flat=True)))
+    try:
+        yield
+    finally:
+        _people_among_senders.reset(token)
+
+
 def person_by_phone(phone: str) -> ProtectedPerson | None:
     """The active person with this number (the most recently registered, if several)."""
     index = index_or_none(phone)
     if index is None:
+        return None
+    looked_up = _people_among_senders.get()
+    if looked_up is not None and index not in looked_up:
         return None
     people = ProtectedPerson.objects.filter(phone_index=index, active=True)
     return people.order_by("-created_at").first()

@@ -19,6 +19,7 @@ from pytest_django import Settings
 from safespaces.conversations import commands
 from safespaces.conversations.commands import Turn
 from safespaces.conversations.models import InboundMessage, OutboundLink
+from safespaces.conversations.routing import route_all_waiting
 from safespaces.outbox.gateways.frontlinesms import BUCKET_SECONDS
 from safespaces.outbox.models import Message
 
@@ -73,6 +74,7 @@ def nothing_stored() -> bool:
 @pytest.mark.parametrize("post", [post_form, post_json])
 def test_a_forwarded_message_is_recorded_and_answered_through_frontlinesms(post: Any) -> None:
     assert post(fields("REPORT harassment at the bus stop")).status_code == 200
+    assert route_all_waiting() == 1
     inbound = InboundMessage.objects.get()
     assert (inbound.gateway, inbound.channel) == ("frontlinesms", "sms")
     assert inbound.body == "REPORT harassment at the bus stop"

@@ -20,6 +20,7 @@ from twilio.request_validator import RequestValidator
 from safespaces.conversations import commands
 from safespaces.conversations.commands import Turn
 from safespaces.conversations.models import Correspondent, InboundMessage, OutboundLink
+from safespaces.conversations.routing import route_all_waiting
 from safespaces.outbox.actions import enqueue_message
 from safespaces.outbox.models import Message, Status
 
@@ -159,7 +160,13 @@ def test_it_records_a_signed_sms_and_queues_the_answer_through_the_outbox() -> N
     inbound = InboundMessage.objects.get()
     assert (inbound.gateway, inbound.channel, inbound.provider_message_id) == ("twilio", "sms", sid)
     assert inbound.body == "hello there"
+    # Accepted: the worker routes it and queues the answer.
+    assert inbound.routed_at is None
+    assert not OutboundLink.objects.exists()
+    assert route_all_waiting() == 1
+    inbound.refresh_from_db()
     assert inbound.command == "info"
+    assert inbound.routed_at is not None
     link = OutboundLink.objects.select_related("message").get()
     assert link.in_reply_to == inbound
     answer = link.message
@@ -173,6 +180,7 @@ def test_a_whatsapp_message_is_answered_on_whatsapp() -> None:
     status, content, _type = signed_post(SMS_PATH, whatsapp_params(sid))
     assert status == 200
     assert content == EMPTY_TWIML
+    route_all_waiting()
     inbound = InboundMessage.objects.get()
     assert inbound.channel == "whatsapp"
     assert Correspondent.objects.get().phone == SENDER
@@ -182,7 +190,11 @@ def test_a_whatsapp_message_is_answered_on_whatsapp() -> None:
 
 def test_the_same_message_sid_200_times_is_one_message_and_one_answer() -> None:
     params = sms_params(new_sid())
-    statuses = {signed_post(SMS_PATH, params)[0] for _ in range(200)}
+    statuses = {signed_post(SMS_PATH, params)[0] for _ in range(100)}
+    route_all_waiting()
+    # Retries that arrive after the answer was queued change nothing either.
+    statuses |= {signed_post(SMS_PATH, params)[0] for _ in range(100)}
+    assert route_all_waiting() == 0
     assert statuses == {200}
     assert InboundMessage.objects.count() == 1
     assert Message.objects.count() == 1
@@ -192,6 +204,7 @@ def test_the_same_message_sid_200_times_is_one_message_and_one_answer() -> None:
 def test_different_message_sids_from_one_number_are_two_messages_of_one_correspondent() -> None:
     signed_post(SMS_PATH, sms_params(new_sid(), "first"))
     signed_post(SMS_PATH, sms_params(new_sid(), "second"))
+    assert route_all_waiting() == 2
     assert InboundMessage.objects.count() == 2
     assert Correspondent.objects.count() == 1
     assert Message.objects.count() == 2

@@ -24,6 +24,7 @@ from pytest_django import Settings
 from safespaces.conversations import commands
 from safespaces.conversations.commands import Turn
 from safespaces.conversations.models import InboundMessage, OutboundLink
+from safespaces.conversations.routing import route_all_waiting
 from safespaces.outbox.actions import enqueue_message
 from safespaces.outbox.models import Message, Status
 
@@ -93,6 +94,7 @@ def test_a_signed_message_is_recorded_and_answered_through_the_webhook() -> None
     response = post_json(INBOUND_PATH, inbound("msg-1", "where is safe"))
     assert response.status_code == 200
     assert response.json() == {"duplicate": False}
+    assert route_all_waiting() == 1
     stored = InboundMessage.objects.get()
     assert (stored.gateway, stored.channel, stored.provider_message_id) == (
         "webhook",
@@ -110,6 +112,7 @@ def test_a_signed_message_is_recorded_and_answered_through_the_webhook() -> None
 
 def test_a_whatsapp_message_is_answered_on_whatsapp() -> None:
     post_json(INBOUND_PATH, inbound("msg-2", channel="whatsapp"))
+    route_all_waiting()
     assert InboundMessage.objects.get().channel == "whatsapp"
     assert Message.objects.get().channel == "whatsapp"
 
@@ -119,9 +122,11 @@ def test_a_replayed_request_within_the_window_creates_nothing_twice(
 ) -> None:
     body = json.dumps(inbound("msg-3")).encode()
     assert post(INBOUND_PATH, body).status_code == 200
+    route_all_waiting()
     clock[0] = NOON + timedelta(minutes=4)
     again = post(INBOUND_PATH, body)
     assert (again.status_code, again.json()) == (200, {"duplicate": True})
+    assert route_all_waiting() == 0
     assert InboundMessage.objects.count() == 1
     assert Message.objects.count() == 1
 

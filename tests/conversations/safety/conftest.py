@@ -13,6 +13,7 @@ import pytest
 from pytest_django.fixtures import Settings
 
 from safespaces.conversations.models import OutboundLink
+from safespaces.conversations.routing import route_all_waiting
 from safespaces.places.actions import create_organisation
 from safespaces.places.models import Organisation
 from safespaces.places.validation import OrganisationDetails
@@ -76,11 +77,13 @@ def karim(mona: ProtectedPerson) -> TrustedContact:
 
 @pytest.fixture
 def text(db: None) -> Text:
-    """text(body, sender=PERSON_PHONE): an SMS as Twilio posts it, answered 200."""
+    """text(body, sender=PERSON_PHONE): an SMS as Twilio posts it, answered 200, then routed
+    by the worker's task as the worker would."""
 
     def post(body: str, sender: str = PERSON_PHONE) -> None:
         status, _content, _type = signed_post(SMS_PATH, sms_params(new_sid(), body, sender))
         assert status == 200
+        route_all_waiting()
 
     return post
 

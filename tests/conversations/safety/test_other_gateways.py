@@ -7,6 +7,7 @@ import logging
 import pytest
 from pytest_django.fixtures import Settings
 
+from safespaces.conversations.routing import route_all_waiting
 from safespaces.places.models import Organisation
 from safespaces.safety.actions import create_person
 from safespaces.safety.models import Alert, ProtectedPerson
@@ -35,9 +36,11 @@ def test_panic_and_end_through_africas_talking(
 ) -> None:
     amina = create_person(organisation, alias="Amina", phone=SENDER, pin=PIN, actor=None)
     assert post(SMS_PATH, sms_fields(new_id(), "SOS Westlands")).status_code == 200
+    route_all_waiting()
     alert = Alert.objects.get(person=amina)
     assert alert.trigger == "panic_sms"
     assert post(SMS_PATH, sms_fields(new_id(), f"END {PIN}")).status_code == 200
+    route_all_waiting()
     alert.refresh_from_db()
     assert alert.status == "resolved"
     first, second = answers_to(SENDER)

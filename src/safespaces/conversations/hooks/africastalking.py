@@ -10,7 +10,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from safespaces.conversations.actions import receive_message
+from safespaces.conversations.actions import accept_message
 from safespaces.conversations.hooks.posted_fields import posted_fields
 from safespaces.outbox.actions import record_delivery_status
 from safespaces.outbox.gateways import africastalking
@@ -28,7 +28,7 @@ def sms(request: HttpRequest) -> HttpResponse:
         incoming = africastalking.incoming_from(posted_fields(request))
     except MalformedRequest:
         return HttpResponseBadRequest()
-    receive_message(incoming)
+    accept_message(incoming)
     return HttpResponse()
 
 

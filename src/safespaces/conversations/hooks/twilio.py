@@ -21,7 +21,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from safespaces.conversations.actions import receive_message
+from safespaces.conversations.actions import accept_message
 from safespaces.outbox.actions import record_delivery_status
 from safespaces.outbox.gateways.base import Incoming, MalformedRequest
 from safespaces.outbox.gateways.config import gateway_setting
@@ -101,14 +101,14 @@ def verified(request: HttpRequest) -> bool:
 @csrf_exempt
 @require_POST
 def inbound_sms(request: HttpRequest) -> HttpResponse:
-    """A text or WhatsApp message to our number: recorded once, answered through the outbox."""
+    """A text or WhatsApp message to our number: recorded once; the worker answers it."""
     if not verified(request):
         return HttpResponseForbidden()
     try:
         incoming = incoming_message(request.POST)
     except MalformedRequest:
         return HttpResponseBadRequest()
-    receive_message(incoming)
+    accept_message(incoming)
     return HttpResponse(EMPTY_TWIML, content_type="text/xml")
 
 
