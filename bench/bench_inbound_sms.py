@@ -1,23 +1,32 @@
-"""Inbound SMS per second through Twilio's webhook, against a bare Django view inserting a row.
+"""Inbound SMS per second through Twilio's webhook, answered end to end, against a bare view.
 
-Method: the project's gunicorn (`safespaces serve --no-worker`: 2 processes with threads, the
-`serve` settings) runs in its own process on the same database for both runs; this process
-is the load generator, on the same machine (so it shares the two cores with the server; its
-own CPU time is reported). It holds CONNECTIONS keep-alive HTTP/1.1 connections open from an
-asyncio loop writing pre-built requests, so generating load costs little CPU.
+Method: the project's server (`safespaces serve`: gunicorn with 2 processes of threads, the
+`serve` settings, and its worker process) runs on its own SQLite database, on the same machine
+as this process, the load generator (it shares the two cores; its own CPU time is reported).
+It holds CONNECTIONS keep-alive HTTP/1.1 connections open from an asyncio loop writing
+pre-built requests, so generating load costs little CPU.
 
 Each request is what Twilio posts for an inbound SMS (its full parameter set), signed with
 X-Twilio-Signature for the public URL the server is told it has (SAFESPACES_PUBLIC_URL, as
 behind a proxy), with a fresh MessageSid from one of SENDERS numbers; REPLAY_SHARE of the
-requests repeat an earlier MessageSid, as Twilio does when it retries. The server checks the
-signature, deduplicates, records the message (blind index and ciphertext), routes it by
-keyword and queues the answer in the outbox, in one transaction. After the run the database
-is checked: one inbound message per distinct MessageSid, and an answer queued for each.
+requests repeat an earlier MessageSid, as Twilio does when it retries. The webhook checks the
+signature and accepts the message once (dedupe on the MessageSid, blind index, ciphertext);
+the worker routes it by keyword and queues the answer in the outbox, in batches. The worker
+is the real worker loop in its own process (this file run with --worker) with delivery
+switched off: the answers stay queued, as sending them is measured by no benchmark here.
+
+The figure is end to end: the messages accepted during SECONDS of load, divided by the time
+from the start of the load until the last of them has its answer queued (the worker keeps
+routing after the load stops, until none waits). Also reported: how fast the webhook alone
+answered Twilio, how many messages still waited when the load stopped, and how long messages
+waited for their answer. After the run the database is checked: one inbound message per
+distinct MessageSid, and an answer queued for each.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 import os
 import random
@@ -232,6 +241,34 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
     )
 
 
+def start_worker() -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "SAFESPACES_PHONE_REGION": "EG",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bench.bench_inbound_sms", "--worker"],
+        env=env,
+        stdout=sys.stderr,
+        stderr=sys.stderr,
+    )
+
+
+def run_worker() -> None:
+    """The real worker loop (jobs, turn tasks such as routing, idle waits), minus delivery:
+    the answers stay queued, as sending them is the outbox's work, not this benchmark's."""
+    import django
+
+    django.setup()
+    from safespaces.outbox.worker import Worker
+
+    worker = Worker()
+    worker.deliver_one = lambda: False  # type: ignore[method-assign]
+    worker.stop_on_signals()
+    worker.run()
+
+
 def check_database(load: Load) -> None:
     """Every distinct message recorded once, each with its answer queued."""
     from safespaces.conversations.models import InboundMessage, OutboundLink
@@ -249,18 +286,84 @@ def check_database(load: Load) -> None:
         raise RuntimeError(f"only {answered} of {recorded} inbound messages got an answer")
 
 
-def run(port: int, path: str) -> tuple[Load, Tally]:
+@dataclass
+class Drain:
+    """The worker's side of a run: when the last message measured had its answer queued."""
+
+    started_at: datetime.datetime
+    load_seconds: float
+    waiting_when_load_stopped: int = 0
+    seconds_to_last_answer: float = 0.0
+    wait_ms: dict[str, float] = field(default_factory=dict)
+    measured: int = 0
+
+
+def waiting_count() -> int:
+    from safespaces.conversations.models import InboundMessage
+
+    return InboundMessage.objects.filter(routed_at__isnull=True).count()
+
+
+def wait_until_routed(timeout: float = 600.0) -> None:
+    deadline = time.monotonic() + timeout
+    while waiting_count():
+        if time.monotonic() > deadline:
+            raise RuntimeError("the worker did not route every accepted message in time")
+        time.sleep(0.05)
+
+
+def measure_drain(drain: Drain) -> Drain:
+    """Wait for the worker to route everything, then read when each message was answered."""
+    from safespaces.conversations.models import InboundMessage
+
+    wait_until_routed()
+    rows = [
+        (received, routed)
+        for received, routed in InboundMessage.objects.filter(
+            received_at__gte=drain.started_at
+        ).values_list("received_at", "routed_at")
+        if routed is not None
+    ]
+    waits = [(routed - received).total_seconds() for received, routed in rows]
+    quantiles = statistics.quantiles(waits, n=100)
+    last = max(routed for _received, routed in rows)
+    drain.measured = len(rows)
+    drain.seconds_to_last_answer = (last - drain.started_at).total_seconds()
+    drain.wait_ms = {
+        "p50": round(quantiles[49] * 1000, 1),
+        "p99": round(quantiles[98] * 1000, 1),
+        "max": round(max(waits) * 1000, 1),
+    }
+    return drain
+
+
+def run(port: int, path: str) -> tuple[Load, Tally, Drain]:
+    from django.utils import timezone
+
     load = Load(port, path)
     requests = load.requests()
     hammer(port, requests, WARM_UP_SECONDS)
+    wait_until_routed()
+    drain = Drain(started_at=timezone.now(), load_seconds=SECONDS)
     tally = hammer(port, requests, SECONDS)
+    drain.waiting_when_load_stopped = waiting_count()
     if tally.other:
         raise RuntimeError(f"{path}: {tally.other} requests were not answered with success")
-    return load, tally
+    return load, tally, drain
 
 
 def throughput(tally: Tally) -> dict[str, float]:
     return {"throughput": round(tally.answered / SECONDS, 1)}
+
+
+def end_to_end(drain: Drain) -> dict[str, float]:
+    """Messages answered per second: the load's messages over the time to the last answer."""
+    seconds = max(drain.seconds_to_last_answer, drain.load_seconds)
+    return {
+        "throughput": round(drain.measured / seconds, 1),
+        "messages": drain.measured,
+        "seconds_to_last_answer": round(drain.seconds_to_last_answer, 2),
+    }
 
 
 def latencies_ms(tally: Tally) -> dict[str, float]:
@@ -272,25 +375,34 @@ def main() -> None:
     prepare()
     port = free_port()
     server = start_server(port)
+    worker = start_worker()
     try:
         wait_for(port)
         client_cpu = resource.getrusage(resource.RUSAGE_SELF).ru_utime
-        ours_load, ours = run(port, HOOK_PATH)
-        _bare_load, bare = run(port, BARE_PATH)
+        ours_load, ours, ours_drain = run(port, HOOK_PATH)
+        measure_drain(ours_drain)
+        _bare_load, bare, _bare_drain = run(port, BARE_PATH)
         client_cpu = resource.getrusage(resource.RUSAGE_SELF).ru_utime - client_cpu
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
+        for process in (server, worker):
+            process.send_signal(signal.SIGTERM)
+        for process in (server, worker):
+            process.wait(timeout=60)
     check_database(ours_load)
     print(
         json.dumps(
             {
                 "benchmark": "inbound_sms_twilio_http",
-                "unit": "requests/s",
-                "figures": throughput(ours),
+                "unit": "messages/s",
+                "figures": end_to_end(ours_drain),
                 "comparison": {
                     "name": "bare Django view inserting one row",
                     "figures": throughput(bare),
+                },
+                "webhook": {
+                    **throughput(ours),
+                    "waiting_when_load_stopped": ours_drain.waiting_when_load_stopped,
+                    "answer_queued_after_ms": ours_drain.wait_ms,
                 },
                 "latency_ms": {"ours": latencies_ms(ours), "bare": latencies_ms(bare)},
                 "connections": CONNECTIONS,
@@ -302,4 +414,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--worker"]:
+        run_worker()
+    else:
+        main()
