@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django import Settings
 
+from safespaces.conversations.models import InboundMessage
 from safespaces.outbox.models import WorkerHeartbeat
 from safespaces.web import health
 
@@ -84,5 +85,43 @@ def test_it_names_no_worker_host_or_anything_personal(client: Client) -> None:
         "status",
         "database",
         "worker_heartbeat_age_seconds",
+        "inbound_waiting_seconds",
         "problems",
     }
+
+
+def waiting_message(received_seconds_ago: int) -> None:
+    from safespaces.conversations.models import Correspondent
+
+    correspondent = Correspondent(phone_index="0" * 64, phone="+201001234567")
+    correspondent.save()
+    InboundMessage(
+        correspondent=correspondent,
+        gateway="console",
+        channel="sms",
+        provider_message_id="H1",
+        body="hello",
+        received_at=timezone.now() - timedelta(seconds=received_seconds_ago),
+    ).save()
+
+
+def test_it_reports_how_long_an_inbound_message_has_waited(client: Client) -> None:
+    WorkerHeartbeat.objects.create(worker_id="host-1", last_beat=timezone.now())
+    assert client.get("/healthz").json()["inbound_waiting_seconds"] is None
+    waiting_message(received_seconds_ago=5)
+    report = client.get("/healthz").json()
+    assert 5 <= report["inbound_waiting_seconds"] < 60
+    assert report["status"] == "ok"
+
+
+def test_it_answers_503_when_messages_wait_although_workers_beat(
+    client: Client, settings: Settings
+) -> None:
+    settings.SAFESPACES_WORKER_STALE_SECONDS = 120
+    WorkerHeartbeat.objects.create(worker_id="host-1", last_beat=timezone.now())
+    waiting_message(received_seconds_ago=600)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["problems"] == ["inbound_messages_waiting"]
+    InboundMessage.objects.update(routed_at=timezone.now())
+    assert client.get("/healthz").status_code == 200
