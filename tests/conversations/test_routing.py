@@ -181,3 +181,25 @@ def test_workers_routing_at_once_answer_every_message_once() -> None:
     ):
         routed = [message.routed_at for message in inbound_of_one]
         assert routed == sorted(routed)
+
+
+@pytest.mark.django_db
+def test_after_emptying_the_queue_the_worker_lets_messages_gather() -> None:
+    gatherer = routing.Gatherer(gather_seconds=60)
+    accept("hello", senders(2)[0])
+    assert gatherer() == 1
+    accept("hello", senders(2)[1])
+    assert gatherer() == 0  # gathering: one batch's statements will serve many messages
+    assert InboundMessage.objects.filter(routed_at__isnull=True).count() == 1
+    assert routing.Gatherer(gather_seconds=0)() == 1
+
+
+@pytest.mark.django_db
+def test_a_full_batch_is_followed_at_once_by_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(routing, "BATCH", 2)
+    for number in senders(3):
+        accept("hello", number)
+    gatherer = routing.Gatherer(gather_seconds=60)
+    assert gatherer() == 2
+    assert gatherer() == 1
+    assert gatherer() == 0

@@ -14,9 +14,9 @@ class ConversationsConfig(AppConfig):
             PURGE_JOB,
             purge_old_conversations,
         )
-        from safespaces.conversations.routing import IDLE_POLL_SECONDS, TASK, route_waiting
+        from safespaces.conversations.routing import IDLE_POLL_SECONDS, TASK, Gatherer
         from safespaces.conversations.voice import jobs  # noqa: F401  (registers hotline jobs)
         from safespaces.outbox.jobs import register_job, register_turn_task
 
         register_job(PURGE_JOB, PURGE_EVERY_SECONDS, purge_old_conversations)
-        register_turn_task(TASK, route_waiting, IDLE_POLL_SECONDS)
+        register_turn_task(TASK, Gatherer(), IDLE_POLL_SECONDS)

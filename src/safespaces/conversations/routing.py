@@ -10,6 +10,7 @@ different senders, and one sender's messages are always routed in order.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from django.db import InterfaceError, OperationalError, connection, transaction
@@ -25,6 +26,9 @@ TASK = "conversations:route"
 BATCH = 100
 # An idle worker looks for accepted messages at least this often.
 IDLE_POLL_SECONDS = 0.2
+# After a batch that emptied the queue, wait this long before the next: a batch's fixed
+# statements then serve many messages, not one or two (each batch holds SQLite's write lock).
+GATHER_SECONDS = 0.25
 # The database is away or locked: give up this turn (the worker waits and reconnects).
 UNAVAILABLE = (OperationalError, InterfaceError)
 FAILED = "failed"
@@ -35,6 +39,22 @@ def waiting(limit: int) -> QuerySet[Any]:
     if connection.features.has_select_for_update_skip_locked:
         queue = queue.select_for_update(skip_locked=True, of=("self", "correspondent"))
     return queue.select_related("correspondent")[:limit]
+
+
+class Gatherer:
+    """The worker's turn task: route a batch, unless the last one emptied the queue just now."""
+
+    def __init__(self, gather_seconds: float = GATHER_SECONDS) -> None:
+        self.gather_seconds = gather_seconds
+        self.emptied_at: float | None = None
+
+    def __call__(self) -> int:
+        now = time.monotonic()
+        if self.emptied_at is not None and now - self.emptied_at < self.gather_seconds:
+            return 0
+        routed = route_waiting(BATCH)
+        self.emptied_at = time.monotonic() if routed < BATCH else None
+        return routed
 
 
 def route_waiting(limit: int = BATCH) -> int:
