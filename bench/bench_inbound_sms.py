@@ -342,13 +342,14 @@ def run(port: int, path: str) -> tuple[Load, Tally, Drain]:
 
     load = Load(port, path)
     requests = load.requests()
-    hammer(port, requests, WARM_UP_SECONDS)
+    warm_up = hammer(port, requests, WARM_UP_SECONDS)
     wait_until_routed()
     drain = Drain(started_at=timezone.now(), load_seconds=SECONDS)
     tally = hammer(port, requests, SECONDS)
     drain.waiting_when_load_stopped = waiting_count()
-    if tally.other:
-        raise RuntimeError(f"{path}: {tally.other} requests were not answered with success")
+    if warm_up.other or tally.other:
+        failed = warm_up.other + tally.other
+        raise RuntimeError(f"{path}: {failed} requests were not answered with success")
     return load, tally, drain
 
 

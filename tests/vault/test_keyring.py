@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import base64
+import multiprocessing
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -85,3 +87,39 @@ def test_it_names_a_missing_master_key() -> None:
     keyring = keyring_from_setting(KEY_A)
     with pytest.raises(MasterKeyError, match="not in the keyring"):
         keyring.get("0123456789abcdef")
+
+
+def load_many_keyrings(base: str, rounds: int, barrier: Any, results: Any) -> None:
+    """One process's part of a race: load (creating) each fresh keyring as the others do."""
+    found = []
+    for round_number in range(rounds):
+        barrier.wait()
+        try:
+            found.append(KeyDirectory(Path(base) / str(round_number)).load().current.key_id)
+        except Exception as error:  # the test reports whatever went wrong
+            found.append(f"{type(error).__name__}: {error}")
+    results.put(found)
+
+
+def test_processes_starting_at_once_share_one_first_key(tmp_path: Path) -> None:
+    """Web processes and the worker start together on a fresh machine: none may read a key
+    file another is still writing, nor miss the key that became current."""
+    context = multiprocessing.get_context("fork")
+    processes, rounds = 6, 40
+    barrier = context.Barrier(processes)
+    results = context.Queue()
+    racers = [
+        context.Process(target=load_many_keyrings, args=(str(tmp_path), rounds, barrier, results))
+        for _ in range(processes)
+    ]
+    for racer in racers:
+        racer.start()
+    found = [results.get(timeout=60) for _ in racers]
+    for racer in racers:
+        racer.join(timeout=60)
+    for round_number in range(rounds):
+        seen = {each[round_number] for each in found}
+        directory = tmp_path / str(round_number)
+        assert seen == {(directory / "current").read_text().strip()}, seen
+        # The losers' keys are gone, and no half-written file is left behind.
+        assert {path.name for path in directory.iterdir()} == {"current", f"{seen.pop()}.key"}

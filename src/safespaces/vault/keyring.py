@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import hashlib
 import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,7 +107,11 @@ class KeyDirectory:
             assert current_id is not None
         keys = {}
         for path in self.path.glob("*" + KEY_SUFFIX):
-            key = parse_master_key(path.read_text("ascii"), str(path))
+            try:
+                text = path.read_text("ascii")
+            except FileNotFoundError:
+                continue  # a key that lost the race to become the first one, just removed
+            key = parse_master_key(text, str(path))
             keys[key.key_id] = key
         if current_id not in keys:
             raise MasterKeyError(
@@ -129,11 +133,7 @@ class KeyDirectory:
         self._write_private(self.path / (key.key_id + KEY_SUFFIX), encode_master_key(key))
 
     def make_current(self, key_id: str) -> None:
-        staging = self.path / (CURRENT_FILE + ".new")
-        with contextlib.suppress(FileNotFoundError):
-            staging.unlink()
-        self._write_private(staging, key_id)
-        staging.replace(self.path / CURRENT_FILE)
+        self._write_private(self.path / CURRENT_FILE, key_id, replace=True)
 
     def remove(self, key_id: str) -> None:
         (self.path / (key_id + KEY_SUFFIX)).unlink(missing_ok=True)
@@ -147,7 +147,7 @@ class KeyDirectory:
     def _create_first_key(self) -> None:
         key = master_key_from_secret(new_key())
         self.add(key)
-        # O_EXCL: when two processes start at once, one key becomes current, the other goes.
+        # When two processes start at once, one key becomes current and the other goes.
         try:
             self._write_private(self.path / CURRENT_FILE, key.key_id)
         except FileExistsError:
@@ -157,12 +157,26 @@ class KeyDirectory:
         self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
 
     @staticmethod
-    def _write_private(path: Path, text: str) -> None:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(text + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+    def _write_private(path: Path, text: str, replace: bool = False) -> None:
+        """Write a whole file or nothing: other processes read the keyring while it is made.
+
+        The text goes to a private staging file first, which then takes the name at once:
+        by a hard link, which fails if the name exists (FileExistsError), or by a rename over
+        the old file when `replace`.
+        """
+        staging = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+        fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(text + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            if replace:
+                staging.replace(path)
+            else:
+                os.link(staging, path)
+        finally:
+            staging.unlink(missing_ok=True)
 
 
 _loaded: dict[tuple[object, ...], Keyring] = {}
