@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -26,7 +27,7 @@ from safespaces.outbox.gateways.config import gateway_language
 from safespaces.safety.actions import people_looked_up
 from safespaces.safety.canary import note_inbound
 from safespaces.vault.blind_index import phone_index
-from safespaces.vault.models import prime_vault_secrets
+from safespaces.vault.models import DataKey, prime_vault_secrets
 from safespaces.vault.phones import InvalidPhoneNumber, normalise_phone
 
 logger = logging.getLogger("safespaces.conversations")
@@ -71,8 +72,18 @@ def correspondent_for(number: str, index: str | None = None) -> Correspondent:
         return Correspondent.objects.get(phone_index=index)
 
 
-def accept_message(incoming: Incoming) -> Received:
-    """Record an inbound message for the worker to route, once per provider message id."""
+@dataclass(frozen=True)
+class Prepared:
+    """An inbound message made ready before any transaction: its sender and its ciphertext."""
+
+    inbound: InboundMessage
+    data_key: DataKey
+    number: str
+    index: str
+
+
+def prepare_message(incoming: Incoming) -> Prepared | Received:
+    """The work done outside the transaction; a Received when there is nothing to record."""
     if note_inbound(incoming.body):
         logger.info("gateway self-test arrived on gateway %s", incoming.gateway)
         return Received(inbound=None, canary=True)
@@ -81,16 +92,24 @@ def accept_message(incoming: Incoming) -> Received:
     except InvalidPhoneNumber:
         logger.info("inbound message on gateway %s from an unanswerable sender", incoming.gateway)
         return Received(inbound=None, unanswerable=True)
-    index = phone_index(number)
-    # Read and encrypt before the transaction: on SQLite it holds the one write lock.
-    known = list(Correspondent.objects.filter(phone_index=index).values_list("pk", flat=True))
     inbound = InboundMessage(
         gateway=incoming.gateway,
         channel=incoming.channel,
         provider_message_id=incoming.provider_message_id,
         body=incoming.body,
     )
+    # Encrypt before the transaction: on SQLite it holds the one write lock.
     data_key = inbound.seal_now()
+    return Prepared(inbound, data_key, number, phone_index(number))
+
+
+def insert_accepted(
+    inbound: InboundMessage, data_key: DataKey, number: str, index: str
+) -> Received:
+    """Record one prepared message in its own transaction, once per provider message id."""
+    known = list(Correspondent.objects.filter(phone_index=index).values_list("pk", flat=True))
+    inbound.pk = None
+    inbound._state.adding = True
     try:
         # The unique constraint is the dedupe: a retry's insert fails and changes nothing.
         with transaction.atomic():
@@ -100,6 +119,17 @@ def accept_message(incoming: Incoming) -> Received:
     except IntegrityError:
         return Received(inbound=None, duplicate=True)
     return Received(inbound=inbound)
+
+
+def accept_message(incoming: Incoming) -> Received:
+    """Record an inbound message for the worker to route, once per provider message id.
+
+    Webhooks accept through `intake`, which commits several requests' messages together.
+    """
+    prepared = prepare_message(incoming)
+    if isinstance(prepared, Received):
+        return prepared
+    return insert_accepted(prepared.inbound, prepared.data_key, prepared.number, prepared.index)
 
 
 def receive_message(incoming: Incoming) -> Received:
@@ -129,13 +159,27 @@ def route_messages(batch: list[InboundMessage]) -> None:
     queue_answers(answers)
     mark_routed(batch, now)
     Correspondent.objects.filter(pk__in=correspondents).update(last_message_at=now)
-    for inbound in batch:
-        logger.info(
-            "inbound message %s on gateway %s routed to %s",
-            inbound.pk,
-            inbound.gateway,
-            inbound.command or "-",
-        )
+    log_routed(batch)
+
+
+def log_routed(batch: list[InboundMessage]) -> None:
+    """One line for the batch (each message's line only at DEBUG: a busy hour logs less)."""
+    if logger.isEnabledFor(logging.DEBUG):
+        for inbound in batch:
+            logger.debug(
+                "inbound message %s on gateway %s routed to %s",
+                inbound.pk,
+                inbound.gateway,
+                inbound.command or "-",
+            )
+    commands = Counter(inbound.command or "-" for inbound in batch)
+    logger.info(
+        "routed %s inbound messages (%s to %s): %s",
+        len(batch),
+        batch[0].pk,
+        batch[-1].pk,
+        ", ".join(f"{name} {count}" for name, count in sorted(commands.items())),
+    )
 
 
 def mark_routed(batch: list[InboundMessage], now: datetime.datetime) -> None:

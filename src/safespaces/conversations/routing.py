@@ -59,6 +59,8 @@ class Gatherer:
 
 def route_waiting(limit: int = BATCH) -> int:
     """Route one batch of accepted messages; how many were routed."""
+    if not InboundMessage.objects.filter(routed_at__isnull=True).exists():
+        return 0  # found without a write transaction (on SQLite, without its write lock)
     try:
         with transaction.atomic():
             batch = list(waiting(limit))

@@ -1,6 +1,6 @@
 """The safety side of text messages: who a sender is to the safety app, and what they are told.
 
-The sender's number decides: a protected person (safety.actions.person_by_phone) may raise
+The sender's number decides: a protected person (safety.actions.person_by_index) may raise
 alerts, check in, start a timer, send a place and end an alert; a trusted contact
 (contacts_by_phone) answers an opt-in request with YES or NO and acknowledges alerts with ACK.
 Anyone else learns nothing of either: those commands answer them as if they were not commands.
@@ -25,7 +25,7 @@ from safespaces.safety.actions import (
     SafetyInvalid,
     check_in,
     contact_replied,
-    person_by_phone,
+    person_by_index,
 )
 from safespaces.safety.models import CheckInPlan, ProtectedPerson, TrustedContact
 from safespaces.safety.validation import MAX_PIN_CHARS, MAX_PLACE_CHARS
@@ -48,7 +48,8 @@ def language_for(turn: Turn, person: ProtectedPerson | None = None) -> str:
 
 
 def sender_person(turn: Turn) -> ProtectedPerson | None:
-    return person_by_phone(turn.phone)
+    # The correspondent's blind index is the number's: no need to parse the number again.
+    return person_by_index(turn.correspondent.phone_index)
 
 
 def helpline_text(language: str) -> str:

@@ -8,6 +8,7 @@ of order on cheap handsets, so `split_message` sends self-standing single SMS ma
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -106,6 +107,16 @@ def split_message(text: str, max_parts: int = DEFAULT_MAX_PARTS) -> list[str]:
 
     A text needing more than `max_parts` parts has its last part shortened with an ellipsis.
     """
+    return list(_split_remembered(text, max_parts))
+
+
+# Most answers are a few fixed texts (the menu in each language): split each once.
+@functools.lru_cache(maxsize=512)
+def _split_remembered(text: str, max_parts: int) -> tuple[str, ...]:
+    return tuple(_split(text, max_parts))
+
+
+def _split(text: str, max_parts: int) -> list[str]:
     text = text.strip()
     if not text:
         return []

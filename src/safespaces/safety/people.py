@@ -201,8 +201,11 @@ def people_looked_up(phone_indexes: Iterable[str]) -> Iterator[None]:
 def person_by_phone(phone: str) -> ProtectedPerson | None:
     """The active person with this number (the most recently registered, if several)."""
     index = index_or_none(phone)
-    if index is None:
-        return None
+    return None if index is None else person_by_index(index)
+
+
+def person_by_index(index: str) -> ProtectedPerson | None:
+    """person_by_phone for a number's blind index (a correspondent's, say)."""
     looked_up = _people_among_senders.get()
     if looked_up is not None and index not in looked_up:
         return None

@@ -73,6 +73,8 @@ class VaultedQuerySet(models.QuerySet[Any]):
         objs = list(objs)
         keyring = current_keyring()
         new_keys = [obj.attach_new_data_key(keyring) for obj in objs if obj.data_key_id is None]
+        if not new_keys:
+            return super().bulk_create(objs, *args, **kwargs)
         with transaction.atomic(using=self.db):
             DataKey.objects.using(self.db).bulk_create(new_keys)
             return super().bulk_create(objs, *args, **kwargs)

@@ -10,8 +10,8 @@ from django.urls import URLPattern, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from safespaces.conversations.actions import accept_message
 from safespaces.conversations.hooks.posted_fields import posted_fields
+from safespaces.conversations.intake import accept_message_together
 from safespaces.outbox.actions import record_delivery_status
 from safespaces.outbox.gateways import africastalking
 from safespaces.outbox.gateways.base import MalformedRequest, RefusedRequest
@@ -28,7 +28,7 @@ def sms(request: HttpRequest) -> HttpResponse:
         incoming = africastalking.incoming_from(posted_fields(request))
     except MalformedRequest:
         return HttpResponseBadRequest()
-    accept_message(incoming)
+    accept_message_together(incoming)
     return HttpResponse()
 
 

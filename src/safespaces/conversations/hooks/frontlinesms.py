@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from safespaces.conversations.actions import accept_message
 from safespaces.conversations.hooks.posted_fields import posted_fields
+from safespaces.conversations.intake import accept_message_together
 from safespaces.outbox.gateways import frontlinesms
 from safespaces.outbox.gateways.base import MalformedRequest, RefusedRequest
 
@@ -27,7 +27,7 @@ def inbound(request: HttpRequest) -> HttpResponse:
         incoming = frontlinesms.incoming_from(fields, timezone.now())
     except MalformedRequest:
         return HttpResponseBadRequest()
-    accept_message(incoming)
+    accept_message_together(incoming)
     return HttpResponse()
 
 

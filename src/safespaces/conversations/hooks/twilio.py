@@ -21,7 +21,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from safespaces.conversations.actions import accept_message
+from safespaces.conversations.intake import accept_message_together
 from safespaces.outbox.actions import record_delivery_status
 from safespaces.outbox.gateways.base import Incoming, MalformedRequest
 from safespaces.outbox.gateways.config import gateway_setting
@@ -108,7 +108,7 @@ def inbound_sms(request: HttpRequest) -> HttpResponse:
         incoming = incoming_message(request.POST)
     except MalformedRequest:
         return HttpResponseBadRequest()
-    accept_message(incoming)
+    accept_message_together(incoming)
     return HttpResponse(EMPTY_TWIML, content_type="text/xml")
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from safespaces.conversations.actions import accept_message
+from safespaces.conversations.intake import accept_message_together
 from safespaces.outbox.actions import record_delivery_status
 from safespaces.outbox.gateways import webhook
 from safespaces.outbox.gateways.base import MalformedRequest, RefusedRequest
@@ -38,7 +38,7 @@ def inbound(request: HttpRequest) -> HttpResponse:
         incoming = webhook.incoming_from(json_fields(request.body))
     except MalformedRequest:
         return HttpResponseBadRequest()
-    received = accept_message(incoming)
+    received = accept_message_together(incoming)
     return JsonResponse({"duplicate": received.duplicate})
 
 
