@@ -109,10 +109,10 @@ def test_a_message_that_cannot_be_routed_is_set_aside_and_the_rest_answered(
 ) -> None:
     run_turn = actions.run_turn
 
-    def broken_for_one(inbound: InboundMessage, now: object) -> actions.Answer:
+    def broken_for_one(inbound: InboundMessage, now: object, **options: bool) -> actions.Answer:
         if inbound.body == "poison":
             raise ValueError("a bug outside any command")
-        return run_turn(inbound, now)  # type: ignore[arg-type]
+        return run_turn(inbound, now, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(actions, "run_turn", broken_for_one)
     first, second, third = senders(3)
@@ -143,6 +143,36 @@ def test_a_failing_command_gets_an_apology_and_the_sender_state_is_reloaded(
     assert route_waiting() == 2
     assert all(answer.startswith("Sorry, something went wrong") for answer in answers())
     assert Correspondent.objects.get().dialog == ""
+
+
+@pytest.mark.django_db
+def test_a_command_failing_within_a_batch_costs_only_its_own_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A batch runs its commands without a savepoint each: one failing undoes the batch, and
+    the worker routes the same messages one at a time, the failing one getting an apology."""
+    from safespaces.conversations import commands
+
+    menu = commands._commands["info"]
+
+    def explode_on_boom(turn: commands.Turn) -> str:
+        if "boom" in turn.inbound.body:
+            turn.correspondent.dialog = "half-begun"
+            turn.correspondent.save(update_fields=["dialog"])
+            raise RuntimeError("boom")
+        return menu(turn)
+
+    monkeypatch.setitem(commands._commands, "info", explode_on_boom)
+    first, second, third = senders(3)
+    accept("hello", first)
+    accept("boom", second)
+    accept("hello", third)
+    assert route_waiting() == 3
+    texts = answers()
+    assert len(texts) == 3
+    assert sum(text.startswith("Sorry, something went wrong") for text in texts) == 1
+    assert not Correspondent.objects.filter(dialog="half-begun").exists()
+    assert not InboundMessage.objects.filter(routed_at__isnull=True).exists()
 
 
 @pytest.mark.skipif(

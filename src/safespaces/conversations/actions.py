@@ -155,7 +155,10 @@ def route_messages(batch: list[InboundMessage]) -> None:
     prime_vault_secrets([*batch, *correspondents.values()])
     now = timezone.now()
     with people_looked_up(correspondent.phone_index for correspondent in correspondents.values()):
-        answers = [run_turn(inbound, now) for inbound in batch]
+        # A batch runs its handlers without a savepoint each (two statements a message): a
+        # failing one fails the batch, which the worker then routes one message at a time.
+        isolated = len(batch) == 1
+        answers = [run_turn(inbound, now, isolated=isolated) for inbound in batch]
     queue_answers(answers)
     mark_routed(batch, now)
     Correspondent.objects.filter(pk__in=correspondents).update(last_message_at=now)
@@ -192,8 +195,9 @@ def mark_routed(batch: list[InboundMessage], now: datetime.datetime) -> None:
         InboundMessage.objects.filter(pk__in=pks).update(command=command_name, routed_at=now)
 
 
-def run_turn(inbound: InboundMessage, now: datetime.datetime) -> Answer:
-    """Find the message's handler and run it; the answer to queue."""
+def run_turn(inbound: InboundMessage, now: datetime.datetime, *, isolated: bool = True) -> Answer:
+    """Find the message's handler and run it; the answer to queue. `isolated`: a failing
+    handler's changes are undone and the sender gets an apology; otherwise it raises."""
     correspondent = inbound.correspondent
     body = inbound.body or ""
     name, rest, keyword_language = keywords.split_command(body)
@@ -221,7 +225,13 @@ def run_turn(inbound: InboundMessage, now: datetime.datetime) -> Answer:
     handler = dialog_handler(turn.command) if in_dialog else command_handler(turn.command)
     if handler is None:
         handler = command_handler("info")
-    text = answer_safely(handler, turn) if handler is not None else ""
+    if handler is None:
+        text = ""
+    elif isolated:
+        text = answer_safely(handler, turn)
+    else:
+        with override(turn.language):
+            text = handler(turn)
     inbound.command = turn.command
     return Answer(
         correspondent,
