@@ -6,7 +6,7 @@ import hmac
 import pytest
 from django.test import override_settings
 
-from safespaces.vault.blind_index import phone_index
+from safespaces.vault.blind_index import normalised_phone_index, phone_index
 from safespaces.vault.phones import InvalidPhoneNumber
 
 
@@ -43,3 +43,7 @@ def test_it_does_not_use_the_hmac_key_itself() -> None:
 def test_it_refuses_a_bad_number() -> None:
     with pytest.raises(InvalidPhoneNumber):
         phone_index("not a number")
+
+
+def test_a_normalised_number_has_the_same_index_without_parsing_again() -> None:
+    assert normalised_phone_index("+201001234567") == phone_index("0100 123 4567", "EG")

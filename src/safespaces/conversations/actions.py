@@ -26,7 +26,7 @@ from safespaces.outbox.gateways.base import Incoming
 from safespaces.outbox.gateways.config import gateway_language
 from safespaces.safety.actions import people_looked_up
 from safespaces.safety.canary import note_inbound
-from safespaces.vault.blind_index import phone_index
+from safespaces.vault.blind_index import normalised_phone_index, phone_index
 from safespaces.vault.models import DataKey, prime_vault_secrets
 from safespaces.vault.phones import InvalidPhoneNumber, normalise_phone
 
@@ -100,7 +100,7 @@ def prepare_message(incoming: Incoming) -> Prepared | Received:
     )
     # Encrypt before the transaction: on SQLite it holds the one write lock.
     data_key = inbound.seal_now()
-    return Prepared(inbound, data_key, number, phone_index(number))
+    return Prepared(inbound, data_key, number, normalised_phone_index(number))
 
 
 def insert_accepted(

@@ -18,7 +18,11 @@ PHONE_INDEX_LENGTH = 64
 
 def phone_index(number: str, region: str | None = None) -> str:
     """Hex HMAC of the normalised number; raises InvalidPhoneNumber for bad input."""
-    canonical = normalise_phone(number, region)
+    return normalised_phone_index(normalise_phone(number, region))
+
+
+def normalised_phone_index(canonical: str) -> str:
+    """phone_index of a number normalise_phone returned (E.164): no need to parse it again."""
     return hmac.new(
         derived_key(BLIND_INDEX_PHONE), canonical.encode("ascii"), hashlib.sha256
     ).hexdigest()
