@@ -1,7 +1,8 @@
 """Inbound SMS per second through Twilio's webhook, answered end to end, against a bare view.
 
 Method: the project's server (`safespaces serve`: gunicorn with 2 processes of threads, the
-`serve` settings, and its worker process) runs on its own SQLite database, on the same machine
+`serve` settings, and its worker process) runs on its own SQLite database (or DATABASE_URL's),
+with the master key given by SAFESPACES_MASTER_KEY as in production, on the same machine
 as this process, the load generator (it shares the two cores; its own CPU time is reported).
 It holds CONNECTIONS keep-alive HTTP/1.1 connections open from an asyncio loop writing
 pre-built requests, so generating load costs little CPU.
@@ -20,7 +21,8 @@ from the start of the load until the last of them has its answer queued (the wor
 routing after the load stops, until none waits). Also reported: how fast the webhook alone
 answered Twilio, how many messages still waited when the load stopped, and how long messages
 waited for their answer. After the run the database is checked: one inbound message per
-distinct MessageSid, and an answer queued for each.
+distinct MessageSid, and an answer queued for each. BENCH_SECONDS sets a longer load (for a
+profiler to attach, say).
 """
 
 from __future__ import annotations
