@@ -35,7 +35,7 @@ def incoming(sender: str, sid: str | None = None, body: str = "hello") -> Incomi
 def pending(message: Incoming) -> Pending:
     prepared = prepare_message(message)
     assert isinstance(prepared, Prepared)
-    return Pending(prepared.inbound, prepared.data_key, prepared.number, prepared.index)
+    return Pending(prepared)
 
 
 @pytest.mark.django_db

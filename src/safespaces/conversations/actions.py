@@ -103,18 +103,19 @@ def prepare_message(incoming: Incoming) -> Prepared | Received:
     return Prepared(inbound, data_key, number, normalised_phone_index(number))
 
 
-def insert_accepted(
-    inbound: InboundMessage, data_key: DataKey, number: str, index: str
-) -> Received:
+def insert_accepted(prepared: Prepared) -> Received:
     """Record one prepared message in its own transaction, once per provider message id."""
+    inbound, index = prepared.inbound, prepared.index
     known = list(Correspondent.objects.filter(phone_index=index).values_list("pk", flat=True))
+    # Perhaps tried before in a group that failed: insert it afresh.
     inbound.pk = None
     inbound._state.adding = True
     try:
         # The unique constraint is the dedupe: a retry's insert fails and changes nothing.
         with transaction.atomic():
-            inbound.correspondent_id = known[0] if known else correspondent_for(number, index).pk
-            data_key.save(force_insert=True)
+            found = known[0] if known else correspondent_for(prepared.number, index).pk
+            inbound.correspondent_id = found
+            prepared.data_key.save(force_insert=True)
             inbound.save(force_insert=True)
     except IntegrityError:
         return Received(inbound=None, duplicate=True)
@@ -129,7 +130,7 @@ def accept_message(incoming: Incoming) -> Received:
     prepared = prepare_message(incoming)
     if isinstance(prepared, Received):
         return prepared
-    return insert_accepted(prepared.inbound, prepared.data_key, prepared.number, prepared.index)
+    return insert_accepted(prepared)
 
 
 def receive_message(incoming: Incoming) -> Received:

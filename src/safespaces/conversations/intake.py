@@ -5,9 +5,11 @@ Each thread does its own work outside any transaction (the sender's number and b
 the text's ciphertext), then queues its message. A thread that finds no commit under way
 takes every queued message and commits them together: the senders looked up at once (new
 ones created in bulk), retried provider ids found with one query, the data keys and the
-messages each in one insert. The other threads wait for their message's outcome. On SQLite
-the one write lock is taken once for the group instead of once a message; on PostgreSQL one
-commit (one flush of the log) serves the group.
+messages each in one insert (statements made by `db.rows`, not compiled by the ORM each
+time: at a few messages a group, compiling cost more than the statements). The other
+threads wait for their message's outcome. On SQLite the one write lock is taken once for the
+group instead of once a message; on PostgreSQL one commit (one flush of the log) serves the
+group.
 
 A group that fails (another process accepting the same retried message at the same moment,
 say) is accepted again message by message, as `actions.accept_message` does alone, so one bad
@@ -22,25 +24,32 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, transaction
 
 from safespaces.conversations.actions import (
+    Prepared,
     Received,
     insert_accepted,
     prepare_message,
 )
 from safespaces.conversations.models import Correspondent, InboundMessage
+from safespaces.db.rows import insert_rows, rows_where_in
 from safespaces.outbox.gateways.base import Incoming
-from safespaces.vault.models import DataKey
+from safespaces.vault.models import DataKey, insert_vaulted
 
 
 @dataclass(eq=False)
 class Pending:
     """A message made ready outside the transaction, and what became of it."""
 
-    inbound: InboundMessage
-    data_key: DataKey
-    number: str
-    index: str
+    prepared: Prepared
     received: Received | None = None
     error: BaseException | None = field(default=None, repr=False)
+
+    @property
+    def inbound(self) -> InboundMessage:
+        return self.prepared.inbound
+
+    @property
+    def index(self) -> str:
+        return self.prepared.index
 
     @property
     def key(self) -> tuple[str, str]:
@@ -70,7 +79,7 @@ class Intake:
         prepared = prepare_message(incoming)
         if isinstance(prepared, Received):
             return prepared  # a self-test or an unanswerable sender: nothing to record
-        pending = Pending(prepared.inbound, prepared.data_key, prepared.number, prepared.index)
+        pending = Pending(prepared)
         group = self._wait_for_turn(pending)
         if group:
             try:
@@ -115,9 +124,7 @@ def commit_group(group: list[Pending]) -> None:
 
 def accept_alone(pending: Pending) -> None:
     try:
-        pending.received = insert_accepted(
-            pending.inbound, pending.data_key, pending.number, pending.index
-        )
+        pending.received = insert_accepted(pending.prepared)
     except Exception as error:
         pending.error = error
 
@@ -137,9 +144,8 @@ def insert_group(group: list[Pending]) -> list[Received]:
         add_new_correspondents(fresh, correspondents)
         for pending in fresh:
             pending.inbound.correspondent_id = correspondents[pending.index]
-        if fresh:
-            DataKey.objects.bulk_create([pending.data_key for pending in fresh])
-            InboundMessage.objects.bulk_create([pending.inbound for pending in fresh])
+        insert_rows(DataKey, [pending.prepared.data_key for pending in fresh])
+        insert_rows(InboundMessage, [pending.inbound for pending in fresh])
     accepted = {id(pending) for pending in fresh}
     return [
         Received(inbound=pending.inbound)
@@ -151,30 +157,29 @@ def insert_group(group: list[Pending]) -> list[Received]:
 
 def known_correspondents(group: list[Pending]) -> dict[str, int]:
     """The correspondent id of each sender already known, by blind index."""
-    indexes = {pending.index for pending in group}
-    return dict(
-        Correspondent.objects.filter(phone_index__in=indexes).values_list("phone_index", "pk")
-    )
+    indexes = [pending.index for pending in group]
+    return dict(rows_where_in(Correspondent, ("phone_index", "id"), {"phone_index": indexes}))
 
 
 def add_new_correspondents(group: list[Pending], known: dict[str, int]) -> None:
     """Create the senders not yet known, in one insert (their data keys in another)."""
-    numbers = {pending.index: pending.number for pending in group if pending.index not in known}
+    numbers = {
+        pending.index: pending.prepared.number for pending in group if pending.index not in known
+    }
     new = [Correspondent(phone_index=index, phone=number) for index, number in numbers.items()]
     if new:
-        Correspondent.objects.bulk_create(new)
+        insert_vaulted(Correspondent, new)
         known.update((correspondent.phone_index, correspondent.pk) for correspondent in new)
 
 
 def already_accepted(group: list[Pending]) -> set[tuple[str, str]]:
     """The group's (gateway, provider id) pairs already recorded: a provider's retries."""
-    gateways = {pending.inbound.gateway for pending in group}
-    ids = {pending.inbound.provider_message_id for pending in group}
-    return set(
-        InboundMessage.objects.filter(
-            gateway__in=gateways, provider_message_id__in=ids
-        ).values_list("gateway", "provider_message_id")
-    )
+    matching = {
+        "gateway": [pending.inbound.gateway for pending in group],
+        "provider_message_id": [pending.inbound.provider_message_id for pending in group],
+    }
+    columns = ("gateway", "provider_message_id")
+    return {(gateway, sid) for gateway, sid in rows_where_in(InboundMessage, columns, matching)}
 
 
 # The web process's intake: its request threads share it.
