@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from safespaces.vault.crypto import DecryptionError
-from safespaces.vault.models import DataKey
+from safespaces.vault.models import DataKey, insert_vaulted
 from tests.vault.records import Contact
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,18 @@ def test_it_gives_bulk_created_records_their_own_data_keys() -> None:
     Contact.objects.bulk_create([Contact(phone="1"), Contact(phone="2")])
     assert [c.phone for c in Contact.objects.order_by("pk")] == ["1", "2"]
     assert DataKey.objects.count() == 2
+
+
+def test_it_inserts_records_and_their_new_data_keys_with_a_statement_each() -> None:
+    contacts = [Contact(phone="1", label="a"), Contact(phone="2", label="b")]
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        insert_vaulted(Contact, contacts)
+    inserts = [query["sql"] for query in queries.captured_queries if "INSERT" in query["sql"]]
+    assert len(inserts) == 2
+    assert len({contact.data_key_id for contact in contacts}) == 2
+    stored = Contact.objects.order_by("pk")
+    assert [(contact.label, contact.phone) for contact in stored] == [("a", "1"), ("b", "2")]
+    assert [contact.pk for contact in stored] == [contact.pk for contact in contacts]
 
 
 def test_it_stores_the_data_key_only_wrapped() -> None:

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from safespaces.conversations.models import Correspondent, InboundMessage, OutboundLink
+from safespaces.db.rows import insert_rows
 from safespaces.outbox.actions import new_message
 from safespaces.outbox.models import Message
 from safespaces.outbox.optout import PHONE_CHANNELS, opted_out_indexes
+from safespaces.vault.models import insert_vaulted
 
 if TYPE_CHECKING:
     from safespaces.accounts.models import User
@@ -67,8 +69,8 @@ def queue_answers(answers: Sequence[Answer]) -> list[Message]:
                     sent_by=answer.sent_by,
                 )
             )
-    Message.objects.bulk_create(messages)
-    OutboundLink.objects.bulk_create(links)
+    insert_vaulted(Message, messages)
+    insert_rows(OutboundLink, links)
     return messages
 
 

@@ -25,6 +25,8 @@ logger = logging.getLogger("safespaces.outbox")
 # What a delivery-status callback may report, once its gateway has translated the provider's.
 REPORTABLE = frozenset({Status.SENT, Status.DELIVERED, Status.FAILED})
 ERROR_CODE = re.compile(r"[A-Za-z0-9_.:-]{1,32}")
+# Channel.values builds its list on every use; new_message runs for every answer queued.
+CHANNELS = frozenset(Channel.values)
 
 
 class RecipientOptedOut(Exception):
@@ -57,7 +59,7 @@ def new_message(
 
     The caller checks STOP first (`optout.opted_out_indexes`); enqueue_message does both.
     """
-    if channel not in Channel.values:
+    if channel not in CHANNELS:
         raise ValueError(f"Unknown channel {channel!r}.")
     if gateway is not None and channel not in registry.get(gateway).channels:
         raise ValueError(f"The {gateway} gateway does not carry {channel}.")
