@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "safespaces.web.middleware.SecurityHeadersMiddleware",
     "safespaces.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Gateways' callbacks (/hooks/) go straight to their views from here.
+    "safespaces.web.webhook_path.WebhookPathMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
