@@ -3,11 +3,12 @@ being answered? No personal data."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import Max, Min
+from django.db.models import Count, Max, Min
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -26,20 +27,33 @@ def database_answers() -> bool:
         return False
 
 
-def heartbeat_age_seconds() -> int | None:
-    latest = WorkerHeartbeat.objects.aggregate(latest=Max("last_beat"))["latest"]
-    if latest is None:
-        return None
-    return max(0, int((timezone.now() - latest).total_seconds()))
+def last_heartbeat() -> datetime.datetime | None:
+    """When a worker last beat; None if none ever has."""
+    found = WorkerHeartbeat.objects.aggregate(latest=Max("last_beat"))
+    latest: datetime.datetime | None = found["latest"]
+    return latest
 
 
-def oldest_waiting_seconds() -> int | None:
-    """How long the oldest accepted inbound message has waited for the worker; None if none."""
+def waiting_inbound() -> tuple[int, datetime.datetime | None]:
+    """How many accepted inbound messages wait for the worker, and since when the oldest."""
     waiting = InboundMessage.objects.filter(routed_at__isnull=True)
-    oldest = waiting.aggregate(oldest=Min("received_at"))["oldest"]
-    if oldest is None:
+    found = waiting.aggregate(count=Count("id"), oldest=Min("received_at"))
+    return found["count"], found["oldest"]
+
+
+def seconds_since(moment: datetime.datetime | None) -> int | None:
+    if moment is None:
         return None
-    return max(0, int((timezone.now() - oldest).total_seconds()))
+    return max(0, int((timezone.now() - moment).total_seconds()))
+
+
+def is_stale(heartbeat_age: int | None) -> bool:
+    """No worker has beaten within SAFESPACES_WORKER_STALE_SECONDS (or none ever has)."""
+    return heartbeat_age is None or heartbeat_age > settings.SAFESPACES_WORKER_STALE_SECONDS
+
+
+def worker_seems_stopped() -> bool:
+    return is_stale(seconds_since(last_heartbeat()))
 
 
 @require_safe
@@ -56,8 +70,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         report.update(status="down", database="unreachable", problems=["database_unreachable"])
         return JsonResponse(report, status=503)
     try:
-        age = heartbeat_age_seconds()
-        waited = oldest_waiting_seconds()
+        age = seconds_since(last_heartbeat())
+        waited = seconds_since(waiting_inbound()[1])
     except DatabaseError:
         report.update(status="down", database="error", problems=["database_error"])
         return JsonResponse(report, status=503)

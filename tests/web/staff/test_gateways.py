@@ -7,12 +7,15 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django import Settings
 
 from safespaces.accounts.models import User
+from safespaces.conversations.actions import accept_message
 from safespaces.outbox.actions import enqueue_message
 from safespaces.outbox.attempts import record_attempt
-from safespaces.outbox.models import Outcome
+from safespaces.outbox.gateways.base import Incoming
+from safespaces.outbox.models import Outcome, WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db
 StaffClient = Callable[[User], Client]
@@ -84,3 +87,36 @@ def test_it_is_closed_to_roles_that_may_not_see_messages(
     name: str, request: pytest.FixtureRequest, staff_client: StaffClient
 ) -> None:
     assert staff_client(request.getfixturevalue(name)).get(URL).status_code == 403
+
+
+def inbound(sid: str) -> None:
+    accept_message(
+        Incoming(
+            gateway="twilio",
+            channel="sms",
+            sender="+201001234567",
+            body="hi",
+            provider_message_id=sid,
+        )
+    )
+
+
+def test_it_warns_when_no_worker_answers_the_waiting_messages(
+    alice: User, staff_client: StaffClient
+) -> None:
+    inbound("SM1")
+    inbound("SM2")
+    page = staff_client(alice).get(URL).content.decode()
+    assert "No worker is running" in page
+    assert '<dd id="inbound-waiting">2</dd>' in page
+    assert '<dd id="worker-seen">Never</dd>' in page
+
+
+def test_a_running_worker_is_shown_without_a_warning(
+    alice: User, staff_client: StaffClient
+) -> None:
+    WorkerHeartbeat.objects.create(worker_id="host-1", last_beat=timezone.now())
+    page = staff_client(alice).get(URL).content.decode()
+    assert "No worker is running" not in page
+    assert '<dd id="inbound-waiting">0</dd>' in page
+    assert '<dd id="worker-seen">0\xa0minutes ago</dd>' in page

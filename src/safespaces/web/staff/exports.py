@@ -11,7 +11,6 @@ from __future__ import annotations
 import uuid
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -43,7 +42,7 @@ from safespaces.reports.exports import (
     streaming_response,
 )
 from safespaces.reports.models import ExportJob, Report
-from safespaces.web.health import heartbeat_age_seconds
+from safespaces.web.health import worker_seems_stopped
 from safespaces.web.staff.account import signed_in_staff
 
 FILE_STEM = "safespaces-reports-staff"
@@ -154,11 +153,6 @@ def job_of(request: HttpRequest, pk: uuid.UUID) -> ExportJob:
     if job is None or not may_read(signed_in_staff(request), job):
         raise Http404
     return job
-
-
-def worker_seems_stopped() -> bool:
-    age = heartbeat_age_seconds()
-    return age is None or age > settings.SAFESPACES_WORKER_STALE_SECONDS
 
 
 @never_cache

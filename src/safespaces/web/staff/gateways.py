@@ -1,4 +1,5 @@
-"""Gateways in the staff console: their health, and each one's settings for coordinators."""
+"""Gateways in the staff console: their health, the inbound messages waiting for the worker,
+and each gateway's settings for coordinators."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from safespaces.outbox.gateway_accounts import (
 )
 from safespaces.outbox.gateways.fields import GATEWAY_FIELDS
 from safespaces.outbox.health import gateway_health
+from safespaces.web.health import is_stale, last_heartbeat, seconds_since, waiting_inbound
 from safespaces.web.staff.account import signed_in_staff
 from safespaces.web.staff.gateway_callbacks import callback_urls, needs_token_first
 from safespaces.web.staff.gateway_forms import GatewaySettingsForm
@@ -29,11 +31,18 @@ CONFIGURE = "outbox.configure_gateways"
 @never_cache
 @permission_required(VIEW_MESSAGES, raise_exception=True)
 def gateways_view(request: HttpRequest) -> HttpResponse:
+    waiting, oldest = waiting_inbound()
+    seen_at = last_heartbeat()
     context = {
         "gateways": gateway_health(),
         "now": timezone.now(),
         "configurable": set(GATEWAY_FIELDS),
         "may_configure": request.user.has_perm(CONFIGURE),
+        # Inbound messages are answered by the worker: a stopped one leaves people unanswered.
+        "inbound_waiting": waiting,
+        "inbound_oldest_since": oldest,
+        "worker_seen_at": seen_at,
+        "worker_stopped": is_stale(seconds_since(seen_at)),
     }
     return render(request, "staff/gateways/health.html", context)
 
