@@ -19,10 +19,11 @@ switched off: the answers stay queued, as sending them is measured by no benchma
 The figure is end to end: the messages accepted during SECONDS of load, divided by the time
 from the start of the load until the last of them has its answer queued (the worker keeps
 routing after the load stops, until none waits). Also reported: how fast the webhook alone
-answered Twilio, how many messages still waited when the load stopped, and how long messages
-waited for their answer. After the run the database is checked: one inbound message per
-distinct MessageSid, and an answer queued for each. BENCH_SECONDS sets a longer load (for a
-profiler to attach, say).
+answered Twilio, how many messages still waited when the load stopped, how long messages
+waited for their answer, and the CPU time a message cost the web processes and the worker
+(read from Linux's /proc: steadier than the rates when other work shares the machine).
+After the run the database is checked: one inbound message per distinct MessageSid, and an
+answer queued for each. BENCH_SECONDS sets a longer load (for a profiler to attach, say).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -340,7 +342,59 @@ def measure_drain(drain: Drain) -> Drain:
     return drain
 
 
-def run(port: int, path: str) -> tuple[Load, Tally, Drain]:
+def stat_fields(stat: Path) -> list[str]:
+    """A /proc/<pid>/stat line's fields after the command name (Linux), from the state on."""
+    return stat.read_text().rpartition(")")[2].split()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far."""
+    fields = stat_fields(Path(f"/proc/{pid}/stat"))
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int(stat_fields(entry / "stat")[1])
+            except (OSError, ValueError):
+                continue  # the process ended meanwhile
+            if parent == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@dataclass
+class Cpu:
+    """CPU seconds used by the web processes and by the worker between start() and stop()."""
+
+    server: int
+    worker: int
+    started: tuple[float, float] = (0.0, 0.0)
+    used: tuple[float, float] = (0.0, 0.0)
+
+    def sample(self) -> tuple[float, float]:
+        web = sum(cpu_seconds(pid) for pid in [self.server, *children(self.server)])
+        return web, cpu_seconds(self.worker)
+
+    def start(self) -> None:
+        self.started = self.sample()
+
+    def stop(self) -> None:
+        web, worker = self.sample()
+        self.used = (web - self.started[0], worker - self.started[1])
+
+    def per_message_ms(self, messages: int) -> dict[str, float]:
+        web, worker = self.used
+        return {
+            "web": round(web / messages * 1000, 2),
+            "worker": round(worker / messages * 1000, 2),
+        }
+
+
+def run(port: int, path: str, cpu: Cpu) -> tuple[Load, Tally, Drain]:
     from django.utils import timezone
 
     load = Load(port, path)
@@ -348,6 +402,7 @@ def run(port: int, path: str) -> tuple[Load, Tally, Drain]:
     warm_up = hammer(port, requests, WARM_UP_SECONDS)
     wait_until_routed()
     drain = Drain(started_at=timezone.now(), load_seconds=SECONDS)
+    cpu.start()
     tally = hammer(port, requests, SECONDS)
     drain.waiting_when_load_stopped = waiting_count()
     if warm_up.other or tally.other:
@@ -387,9 +442,12 @@ def main() -> None:
     try:
         wait_for(port)
         client_cpu = resource.getrusage(resource.RUSAGE_SELF).ru_utime
-        ours_load, ours, ours_drain = run(port, HOOK_PATH)
+        ours_cpu, bare_cpu = Cpu(server.pid, worker.pid), Cpu(server.pid, worker.pid)
+        ours_load, ours, ours_drain = run(port, HOOK_PATH, ours_cpu)
         measure_drain(ours_drain)
-        _bare_load, bare, _bare_drain = run(port, BARE_PATH)
+        ours_cpu.stop()
+        _bare_load, bare, _bare_drain = run(port, BARE_PATH, bare_cpu)
+        bare_cpu.stop()
         client_cpu = resource.getrusage(resource.RUSAGE_SELF).ru_utime - client_cpu
     finally:
         for process in (server, worker):
@@ -406,6 +464,11 @@ def main() -> None:
                 "comparison": {
                     "name": "bare Django view inserting one row",
                     "figures": throughput(bare),
+                },
+                # Steadier than the rates on a shared machine: CPU time a message costs.
+                "cpu_ms_per_message": {
+                    "ours": ours_cpu.per_message_ms(ours_drain.measured),
+                    "bare": {"web": bare_cpu.per_message_ms(bare.answered)["web"]},
                 },
                 "webhook": {
                     **throughput(ours),
