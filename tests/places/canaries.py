@@ -3,7 +3,7 @@
 For each confidential venue, read back from the database: its address, directions,
 description, public and contact phones, its point rendered to 4 or more decimals (truncated or
 rounded, with a dot or a comma, in Western or Arabic-Indic digits; unless a public venue or a
-named place shares it) and its H3 cells. Its own
+named place shares it, or it is a time's seconds and fraction) and its H3 cells. Its own
 name too, for public answers: a shelter's name often says where it is (places/public.py).
 """
 
@@ -42,7 +42,8 @@ def coordinate_pattern(value: float) -> re.Pattern[str]:
     whole, _dot, decimals = f"{value:.10f}".partition(".")
     rounded = f"{value:.4f}".partition(".")[2]
     fourths = "|".join(sorted({decimals[:4], rounded}))
-    return re.compile(rf"(?<![\d.]){re.escape(whole)}[.,](?:{fourths})\d*")
+    # Not a time's seconds: "19:53:31.235712" is no longitude 31.2357.
+    return re.compile(rf"(?<![\d.])(?<!\d\d:){re.escape(whole)}[.,](?:{fourths})\d*")
 
 
 def phone_digits(number: str) -> list[str]:

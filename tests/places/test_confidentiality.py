@@ -362,6 +362,7 @@ def test_the_finder_catches_every_rendering_of_a_secret(network: dict[str, Venue
         "12 QUILLFEATHER LANE, Canary Gardens",
         "<p>Green gate behind the Quillfeather bakery</p>",
         '{"lat": 24.091217}',
+        '{"longitude":32.900873}',
         "32.9009 E",
         "24,0912",
         "٢٤٫٠٩١٢",  # noqa: RUF001  (Arabic-Indic digits are the point of it)
@@ -375,4 +376,6 @@ def test_the_finder_catches_every_rendering_of_a_secret(network: dict[str, Venue
     for text in renderings:
         assert leaks("sample", text, canaries), text
     assert not leaks("sample", "Nile Women's Aid: call +201225550101. 24.0900, 32.9000", canaries)
+    # A time whose seconds and fraction look like a coordinate (a record's last change).
+    assert not leaks("sample", "2026-11-24T19:53:24.091217+00:00", canaries)
     assert Organisation.objects.filter(name="Nile Women's Aid").exists()
