@@ -21,7 +21,8 @@ from the start of the load until the last of them has its answer queued (the wor
 routing after the load stops, until none waits). Also reported: how fast the webhook alone
 answered Twilio, how many messages still waited when the load stopped, how long messages
 waited for their answer, and the CPU time a message cost the web processes and the worker
-(read from Linux's /proc: steadier than the rates when other work shares the machine).
+(read from Linux's /proc: steadier than the rates when other work shares the machine), and
+the PostgreSQL server's when it runs on this machine and its data directory can be read.
 After the run the database is checked: one inbound message per distinct MessageSid, and an
 answer queued for each. BENCH_SECONDS sets a longer load (for a profiler to attach, say).
 """
@@ -347,10 +348,13 @@ def stat_fields(stat: Path) -> list[str]:
     return stat.read_text().rpartition(")")[2].split()
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process so far."""
+def cpu_seconds(pid: int, *, reaped: bool = False) -> float:
+    """User and system CPU time of a process so far (with its ended children's, if `reaped`)."""
     fields = stat_fields(Path(f"/proc/{pid}/stat"))
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def children(pid: int) -> list[int]:
@@ -366,31 +370,54 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def database_server_pid() -> int | None:
+    """The local PostgreSQL server's main process, if this user may see it; else None."""
+    from django.db import DatabaseError, connection
+
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('data_directory')")
+            folder = Path(cursor.fetchone()[0])
+        pid = int((folder / "postmaster.pid").read_text().split()[0])
+        cpu_seconds(pid)
+    except (DatabaseError, OSError, ValueError, IndexError):  # remote or unreadable: not measured
+        return None
+    return pid
+
+
 @dataclass
 class Cpu:
-    """CPU seconds used by the web processes and by the worker between start() and stop()."""
+    """CPU seconds used by the web processes, the worker and (when it can be read) the local
+    PostgreSQL server between start() and stop()."""
 
     server: int
     worker: int
-    started: tuple[float, float] = (0.0, 0.0)
-    used: tuple[float, float] = (0.0, 0.0)
+    database: int | None = None
+    started: tuple[float, ...] = ()
+    used: tuple[float, ...] = ()
 
-    def sample(self) -> tuple[float, float]:
+    def sample(self) -> tuple[float, ...]:
         web = sum(cpu_seconds(pid) for pid in [self.server, *children(self.server)])
-        return web, cpu_seconds(self.worker)
+        found = (web, cpu_seconds(self.worker))
+        if self.database is None:
+            return found
+        # Backends end with their connections: the server's main process counts them.
+        backends = sum(cpu_seconds(pid) for pid in children(self.database))
+        return (*found, cpu_seconds(self.database, reaped=True) + backends)
 
     def start(self) -> None:
         self.started = self.sample()
 
     def stop(self) -> None:
-        web, worker = self.sample()
-        self.used = (web - self.started[0], worker - self.started[1])
+        self.used = tuple(now - then for now, then in zip(self.sample(), self.started, strict=True))
 
     def per_message_ms(self, messages: int) -> dict[str, float]:
-        web, worker = self.used
+        names = ("web", "worker", "database_server")
         return {
-            "web": round(web / messages * 1000, 2),
-            "worker": round(worker / messages * 1000, 2),
+            name: round(used / messages * 1000, 2)
+            for name, used in zip(names, self.used, strict=False)
         }
 
 
@@ -442,7 +469,9 @@ def main() -> None:
     try:
         wait_for(port)
         client_cpu = resource.getrusage(resource.RUSAGE_SELF).ru_utime
-        ours_cpu, bare_cpu = Cpu(server.pid, worker.pid), Cpu(server.pid, worker.pid)
+        database = database_server_pid()
+        ours_cpu = Cpu(server.pid, worker.pid, database)
+        bare_cpu = Cpu(server.pid, worker.pid, database)
         ours_load, ours, ours_drain = run(port, HOOK_PATH, ours_cpu)
         measure_drain(ours_drain)
         ours_cpu.stop()
@@ -468,7 +497,11 @@ def main() -> None:
                 # Steadier than the rates on a shared machine: CPU time a message costs.
                 "cpu_ms_per_message": {
                     "ours": ours_cpu.per_message_ms(ours_drain.measured),
-                    "bare": {"web": bare_cpu.per_message_ms(bare.answered)["web"]},
+                    "bare": {
+                        name: used
+                        for name, used in bare_cpu.per_message_ms(bare.answered).items()
+                        if name != "worker"
+                    },
                 },
                 "webhook": {
                     **throughput(ours),
