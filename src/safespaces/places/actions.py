@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safespaces.audit.actions import record_event
+from safespaces.field_checks import clean_text
 from safespaces.geo.cells import cell_id
 from safespaces.places.models import (
     Organisation,
@@ -39,7 +40,6 @@ from safespaces.places.validation import (
     validate_organisation,
     validate_venue,
 )
-from safespaces.reports.validation import clean_text
 from safespaces.vault.blind_index import phone_index
 
 if TYPE_CHECKING:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safespaces.audit.actions import record_event
+from safespaces.field_checks import Checker
 from safespaces.places.actions import update_venue
 from safespaces.places.models import FlagKind, ProposedEdit, Service, Venue, VenueFlag
 from safespaces.places.validation import (
@@ -32,7 +33,6 @@ from safespaces.places.validation import (
     check_phone,
     check_required,
 )
-from safespaces.reports.validation import Checker
 
 if TYPE_CHECKING:
     from safespaces.accounts.models import User

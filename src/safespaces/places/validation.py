@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from safespaces.field_checks import Checker
 from safespaces.places.hours import parse_hours
 from safespaces.places.languages import LANGUAGE_CODES
 from safespaces.places.models import Group, Service, VenueKind
-from safespaces.reports.validation import Checker
 from safespaces.vault.phones import InvalidPhoneNumber, normalise_phone
 
 MAX_NAME_CHARS = 200

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safespaces.audit.actions import record_event
+from safespaces.field_checks import Checker
 from safespaces.geo.cells import CITY_RESOLUTION, cell_id
 from safespaces.geo.privacy import displace, epsilon_per_metre, public_cells
 from safespaces.reports import map_cells
@@ -21,7 +22,6 @@ from safespaces.reports.taxonomy import preset
 from safespaces.reports.validation import (
     MAX_PLACE_CHARS,
     MAX_SHORT_TEXT_CHARS,
-    Checker,
     ReportInvalid,
     ReportSubmission,
     check_categories,

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safespaces.field_checks import Checker
 from safespaces.reports.category_keys import active_category_ids
 from safespaces.reports.models import Report
 
@@ -23,8 +24,6 @@ MAX_CONTACT_CHARS = 200
 MAX_CATEGORIES = 10
 MAX_IDEMPOTENCY_KEY_CHARS = 100
 EARLIEST_DATE = datetime.date(1900, 1, 1)
-# C0/C1 controls except tab and newline, and the bidi overrides that can disguise text.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 IDEMPOTENCY_KEY_SHAPE = re.compile(r"^[\x21-\x7e]+$")
 
 
@@ -63,40 +62,8 @@ class ReportSubmission:
     contact: str = ""
 
 
-def clean_text(value: str) -> str:
-    """Plain text as stored: control characters dropped, line ends unified, ends trimmed."""
-    unified = value.replace("\r\n", "\n").replace("\r", "\n")
-    return CONTROL_CHARACTERS.sub("", unified).strip()
-
-
 def local_now() -> datetime.datetime:
     return timezone.now().astimezone(ZoneInfo(settings.TIME_ZONE))
-
-
-class Checker:
-    """Collects one message per faulty field."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, str] = {}
-
-    def fail(self, name: str, message: str) -> None:
-        self.errors.setdefault(name, message)
-
-    def text(self, name: str, value: str, limit: int) -> str:
-        cleaned = clean_text(value)
-        if len(cleaned) > limit:
-            self.fail(
-                name,
-                _("This text is too long: at most %(limit)d characters are allowed.")
-                % {"limit": limit},
-            )
-        return cleaned
-
-    def choice(self, name: str, value: str, choices: list[str], blank: bool = False) -> None:
-        if blank and value == "":
-            return
-        if value not in choices:
-            self.fail(name, _("This is not one of the allowed choices."))
 
 
 def check_categories(checker: Checker, keys: list[str], kept: Collection[str] = ()) -> list[str]:

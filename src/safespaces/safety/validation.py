@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from safespaces.field_checks import clean_text
 from safespaces.outbox.models import Channel
-from safespaces.reports.validation import clean_text
 from safespaces.vault.phones import InvalidPhoneNumber, normalise_phone
 
 MAX_ALIAS_CHARS = 80
