@@ -8,7 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from tests.browser.one_at_a_time import SharedConnectionServer
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -19,6 +22,10 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+# Before pytest-django's live_server starts (once, for the session).
+LiveServerThread.server_class = SharedConnectionServer
 
 
 def chromium_path() -> str:
