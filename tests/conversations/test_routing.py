@@ -104,6 +104,25 @@ def test_a_sender_who_said_stop_gets_nothing_from_a_batch() -> None:
 
 
 @pytest.mark.django_db
+def test_messages_before_a_stop_in_the_same_batch_are_answered_first() -> None:
+    """As if routed one at a time: the menu for "hello", then STOP's confirmation, then
+    nothing for the message after STOP."""
+    person, other = senders(2)
+    accept("hello", person)
+    accept("hello", other)
+    accept("STOP", person)
+    accept("hello again", person)
+    assert route_waiting() == 4
+    links = OutboundLink.objects.select_related("correspondent", "message").order_by("pk")
+    said = [(link.correspondent.phone, link.message.body) for link in links]
+    menu = said[0][1]
+    assert "SAFE" in menu
+    assert said[:2] == [(person, menu), (other, menu)]
+    assert said[2][0] == person and said[2][1].startswith("You will get no more messages")
+    assert len(said) == 3
+
+
+@pytest.mark.django_db
 def test_a_message_that_cannot_be_routed_is_set_aside_and_the_rest_answered(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -159,7 +160,16 @@ def route_messages(batch: list[InboundMessage]) -> None:
         # A batch runs its handlers without a savepoint each (two statements a message): a
         # failing one fails the batch, which the worker then routes one message at a time.
         isolated = len(batch) == 1
-        answers = [run_turn(inbound, now, isolated=isolated) for inbound in batch]
+        answers: list[Answer] = []
+
+        def queue_earlier_answers() -> None:
+            queue_answers(answers)
+            answers.clear()
+
+        for inbound in batch:
+            answers.append(
+                run_turn(inbound, now, isolated=isolated, queue_earlier=queue_earlier_answers)
+            )
     queue_answers(answers)
     mark_routed(batch, now)
     Correspondent.objects.filter(pk__in=correspondents).update(last_message_at=now)
@@ -196,9 +206,16 @@ def mark_routed(batch: list[InboundMessage], now: datetime.datetime) -> None:
         InboundMessage.objects.filter(pk__in=pks).update(command=command_name, routed_at=now)
 
 
-def run_turn(inbound: InboundMessage, now: datetime.datetime, *, isolated: bool = True) -> Answer:
+def run_turn(
+    inbound: InboundMessage,
+    now: datetime.datetime,
+    *,
+    isolated: bool = True,
+    queue_earlier: Callable[[], None] | None = None,
+) -> Answer:
     """Find the message's handler and run it; the answer to queue. `isolated`: a failing
-    handler's changes are undone and the sender gets an apology; otherwise it raises."""
+    handler's changes are undone and the sender gets an apology; otherwise it raises.
+    `queue_earlier` queues the batch's answers so far (Turn.queue_earlier_answers)."""
     correspondent = inbound.correspondent
     body = inbound.body or ""
     name, rest, keyword_language = keywords.split_command(body)
@@ -223,6 +240,8 @@ def run_turn(inbound: InboundMessage, now: datetime.datetime, *, isolated: bool 
         text=body.strip() if in_dialog else rest,
         command=correspondent.dialog if in_dialog else name,
     )
+    if queue_earlier is not None:
+        turn.queue_earlier_answers = queue_earlier
     handler = dialog_handler(turn.command) if in_dialog else command_handler(turn.command)
     if handler is None:
         handler = command_handler("info")

@@ -9,7 +9,7 @@ change it makes commit together.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,6 +30,9 @@ class Turn:
     # The message without its keyword ("groping near Tahrir" for "REPORT groping near Tahrir").
     text: str
     command: str
+    # A handler that queues a message to the sender itself (STOP) calls this first: the
+    # answers to the sender's earlier messages in the same batch are queued before it.
+    queue_earlier_answers: Callable[[], None] = field(default=lambda: None, repr=False)
 
 
 Handler = Callable[[Turn], str]

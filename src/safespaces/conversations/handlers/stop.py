@@ -18,7 +18,9 @@ def stop(turn: Turn) -> str:
     confirmation = gettext(
         "You will get no more messages from us. Send %(start)s to receive them again."
     ) % {"start": first_keyword("start", turn.language)}
-    # Queued before the opt-out: afterwards the outbox refuses anything for this number.
+    # After the answers to the sender's earlier messages, as if routed one at a time; and
+    # before the opt-out: afterwards the outbox refuses anything for this number.
+    turn.queue_earlier_answers()
     send_answer(
         turn.correspondent,
         confirmation,
