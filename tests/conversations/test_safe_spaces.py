@@ -52,6 +52,13 @@ def test_it_answers_the_nearest_open_venue_with_address_phone_and_closing_time(
     assert fits_one(answer)
 
 
+@pytest.mark.parametrize("place", ["Tahrir", "tahrir", "التحرير", "near Tahrir"])
+def test_the_name_without_square_or_street_is_enough(send: Send, place: str) -> None:
+    cafe()
+    send(f"SAFE {place}")
+    assert "Café Riche, 17 Talaat Harb Street" in last_answer()
+
+
 def test_it_leaves_out_the_details_that_do_not_fit_one_sms(send: Send) -> None:
     cafe(
         address="17 Talaat Harb Street, corner of Sherif Street, Downtown, next to the bookshop",

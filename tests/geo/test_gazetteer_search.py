@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from safespaces.geo.actions import add_or_update_city
 from safespaces.geo.gazetteer.actions import PlaceRecord, import_places
 from safespaces.geo.gazetteer.search import distance_m, search_places
+from safespaces.reports.locating import UNATTENDED_MIN_SCORE
 
 CAIRO = (30.0444, 31.2357)
 ALEXANDRIA = (31.2001, 29.9187)
@@ -48,6 +49,18 @@ def test_it_forgives_a_typo(cairo_places: None) -> None:
 
 def test_it_finds_a_place_from_the_first_letters_of_its_name(cairo_places: None) -> None:
     assert names("Ramse")[0] == "Ramses Station"
+
+
+def test_the_distinctive_word_alone_is_a_clear_match(cairo_places: None) -> None:
+    """People type "Tahrir", not "Tahrir Square": the kind word is not what they look for."""
+    add_place("dokki", "Dokki metro station", (30.0384, 31.2122), "محطة مترو الدقي")
+    add_place("tower", "Cairo Tower", (30.0459, 31.2243))
+    for query, name in (("Tahrir", "Tahrir Square"), ("dokki", "Dokki metro station")):
+        [match, *_others] = search_places(query)
+        assert (match.place.name, match.score >= UNATTENDED_MIN_SCORE) == (name, True)
+    assert search_places("الدقي")[0].place.name == "Dokki metro station"
+    # A name's own words count in full: "Cairo" is not clearly the Cairo Tower.
+    assert search_places("Cairo")[0].score < UNATTENDED_MIN_SCORE
 
 
 def test_arabic_spelling_variants_find_each_other() -> None:

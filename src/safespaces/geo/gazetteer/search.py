@@ -27,6 +27,14 @@ RECENT_SECONDS = 60.0
 RECENT_SIZE = 4096
 
 Point = tuple[float, float]
+# Words that say what kind of place a name is, not which one: "Tahrir" is all a person types
+# for "Tahrir Square" (ميدان التحرير). Not "tower", "mall", "university": those are the name.
+GENERIC_WORDS = (
+    "square street road avenue station metro bridge "
+    "ميدان شارع طريق محطة مترو كوبري جسر "
+    "place rue avenue gare station métro pont "
+    "plaza calle avenida estación metro puente"
+)
 
 
 @dataclass(frozen=True)
@@ -104,7 +112,21 @@ def key_score(query_key: str, name_key: str) -> float:
     total = sum(len(word) for word, _consonants in query_words)
     coverage = sum(len(word[0]) * _word_score(word, name_words) for word in query_words) / total
     whole = SequenceMatcher(None, query_key, name_key).ratio()
+    distinctive = _without_generic_words(name_key)
+    if distinctive and distinctive != name_key:
+        whole = max(whole, SequenceMatcher(None, query_key, distinctive).ratio())
     return min(0.7 * coverage + 0.3 * whole, 0.99)
+
+
+@lru_cache(maxsize=1)
+def _generic_keys() -> frozenset[str]:
+    return frozenset(key for word in GENERIC_WORDS.split() for key in match_key(word).split())
+
+
+@lru_cache(maxsize=50_000)
+def _without_generic_words(key: str) -> str:
+    """A name's key without its kind words ("tahrir" for "tahrir skuari")."""
+    return " ".join(word for word in key.split() if word not in _generic_keys())
 
 
 Word = tuple[str, str]  # a word of a match key and its skeleton
