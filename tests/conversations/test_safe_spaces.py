@@ -12,6 +12,8 @@ from django.utils import timezone
 from safespaces.conversations.models import Correspondent
 from safespaces.conversations.safe_spaces import MAX_VENUES, safe_space_answer
 from safespaces.conversations.sms_length import fits_one
+from safespaces.geo.gazetteer.actions import PlaceRecord, import_places
+from safespaces.geo.models import NamedPlace
 from safespaces.outbox.models import Message
 from safespaces.places.heads_up import HEADS_UP_PURPOSE
 from tests.conversations.conftest import Send, answers, last_answer
@@ -57,6 +59,25 @@ def test_the_name_without_square_or_street_is_enough(send: Send, place: str) -> 
     cafe()
     send(f"SAFE {place}")
     assert "Café Riche, 17 Talaat Harb Street" in last_answer()
+
+
+def test_a_name_two_places_share_is_clear_enough_when_they_are_close(send: Send) -> None:
+    """ "Ramses" fits Ramses Square and Ramses Station equally: 200 m apart, either will do;
+    "Mahatta" fits two stations 6 km apart: the person is asked for a clearer place."""
+    import_places(
+        [
+            PlaceRecord("r1", "Ramses Square", 30.0619, 31.2465, NamedPlace.Kind.SQUARE, ()),
+            PlaceRecord("r2", "Ramses Station", 30.0626, 31.2484, NamedPlace.Kind.LANDMARK, ()),
+            PlaceRecord("m1", "Mahatta Square", 30.0450, 31.2360, NamedPlace.Kind.SQUARE, ()),
+            PlaceRecord("m2", "Mahatta Street", 30.0900, 31.2900, NamedPlace.Kind.STREET, ()),
+        ],
+        source="csv",
+    )
+    cafe(latitude=30.0622, longitude=31.2470)
+    send("SAFE Ramses")
+    assert "Café Riche" in last_answer()
+    send("SAFE Mahatta")
+    assert last_answer().startswith("We could not find that place.")
 
 
 def test_it_leaves_out_the_details_that_do_not_fit_one_sms(send: Send) -> None:

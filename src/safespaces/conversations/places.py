@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from safespaces.geo.gazetteer.search import search_places
+from safespaces.geo.gazetteer.search import PlaceMatch, distance_m, search_places
 from safespaces.reports.locating import KIND_PRECISION, UNATTENDED_MIN_LEAD, UNATTENDED_MIN_SCORE
 from safespaces.reports.models import Report
 
@@ -77,19 +77,31 @@ class PlaceFound:
     precision: str
 
 
-def find_place(text: str) -> PlaceFound | None:
-    """The gazetteer's place for `text` when the match is clear; None otherwise."""
+def find_place(text: str, *, nearby_m: float = 0.0) -> PlaceFound | None:
+    """The gazetteer's place for `text` when the match is clear; None otherwise.
+
+    With `nearby_m`, places that match as well but lie within that distance of the first do
+    not make it unclear ("Ramses" is Ramses Square or Ramses Station, 200 m apart).
+    """
     query = strip_marker(text)
     if not query:
         return None
-    matches = search_places(query, limit=2)
+    matches = search_places(query, limit=5 if nearby_m else 2)
     if not matches or matches[0].score < UNATTENDED_MIN_SCORE:
         return None
-    if len(matches) > 1 and matches[0].score - matches[1].score < UNATTENDED_MIN_LEAD:
+    first = matches[0]
+    rivals = [m for m in matches[1:] if first.score - m.score < UNATTENDED_MIN_LEAD]
+    if any(distance_between(first, rival) > nearby_m for rival in rivals):
         return None
-    place = matches[0].place
+    place = first.place
     precision = KIND_PRECISION.get(place.kind, Report.Precision.AREA)
     return PlaceFound(place.name, place.latitude, place.longitude, precision)
+
+
+def distance_between(one: PlaceMatch, other: PlaceMatch) -> float:
+    return distance_m(
+        (one.place.latitude, one.place.longitude), (other.place.latitude, other.place.longitude)
+    )
 
 
 def strip_marker(text: str) -> str:

@@ -28,6 +28,9 @@ MAX_VENUES = 5
 SPOKEN_VENUES = 2
 # Beyond this, a venue is no answer to "near <place>": the hotline is.
 NEAR_METRES = 25_000
+# Places that match a name equally well but lie this close together are one answer: the
+# safe spaces near one are near the other.
+SAME_AREA_M = 1_000
 VOICE = "voice"
 # Answers to "Reply NEXT for another": not command keywords, since a keyword would end the
 # dialog that remembers which venues were sent. The first word of a language is the one offered.
@@ -62,7 +65,7 @@ def safe_space_answer(place_text: str, language: str, *, channel: str = "sms") -
 def safe_space_reply(place_text: str, language: str, *, channel: str = "sms") -> SafeSpaceReply:
     spoken = channel == VOICE
     with override(language):
-        match = find_place(place_text)
+        match = find_place(place_text, nearby_m=SAME_AREA_M)
         if match is None:
             helpline = settings.SAFESPACES_HELPLINE.strip()
             safe_word = first_keyword("safe", language)
