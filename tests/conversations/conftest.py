@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 
 import pytest
@@ -65,6 +66,14 @@ def answers() -> list[str]:
     return [
         link.message.body for link in OutboundLink.objects.select_related("message").order_by("pk")
     ]
+
+
+PART_MARKER = re.compile(r"\s*\(\d+/\d+\)$")
+
+
+def join_parts(parts: list[str]) -> str:
+    """The text of a long answer sent as several SMS, without the "(1/2)" markers."""
+    return " ".join(PART_MARKER.sub("", part) for part in parts)
 
 
 def last_answer() -> str:

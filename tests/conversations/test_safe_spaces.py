@@ -16,7 +16,7 @@ from safespaces.geo.gazetteer.actions import PlaceRecord, import_places
 from safespaces.geo.models import NamedPlace
 from safespaces.outbox.models import Message
 from safespaces.places.heads_up import HEADS_UP_PURPOSE
-from tests.conversations.conftest import Send, answers, last_answer
+from tests.conversations.conftest import Send, answers, join_parts, last_answer
 from tests.places.venues import a_safe_venue, an_organisation
 
 pytestmark = pytest.mark.usefixtures("gazetteer", "cairo_afternoon")
@@ -59,6 +59,19 @@ def test_the_name_without_square_or_street_is_enough(send: Send, place: str) -> 
     cafe()
     send(f"SAFE {place}")
     assert "Café Riche, 17 Talaat Harb Street" in last_answer()
+
+
+def test_the_place_is_named_in_the_script_of_the_answer(send: Send) -> None:
+    import_places(
+        [PlaceRecord("n", "مدينة نصر", 30.0561, 31.3301, NamedPlace.Kind.DISTRICT, ("Nasr City",))],
+        source="csv",
+    )
+    cafe()
+    send("امان التحرير")
+    assert "ميدان التحرير" in join_parts(answers()[-3:])
+    assert "Tahrir Square" not in join_parts(answers()[-3:])
+    send("SAFE مدينة نصر")
+    assert "near Nasr City" in last_answer()
 
 
 def test_a_name_two_places_share_is_clear_enough_when_they_are_close(send: Send) -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from safespaces.geo.gazetteer.normalise import is_arabic
 from safespaces.geo.gazetteer.search import PlaceMatch, distance_m, search_places
+from safespaces.geo.models import NamedPlace
 from safespaces.reports.locating import KIND_PRECISION, UNATTENDED_MIN_LEAD, UNATTENDED_MIN_SCORE
 from safespaces.reports.models import Report
 
@@ -77,11 +79,14 @@ class PlaceFound:
     precision: str
 
 
-def find_place(text: str, *, nearby_m: float = 0.0) -> PlaceFound | None:
+def find_place(
+    text: str, *, nearby_m: float = 0.0, language: str | None = None
+) -> PlaceFound | None:
     """The gazetteer's place for `text` when the match is clear; None otherwise.
 
     With `nearby_m`, places that match as well but lie within that distance of the first do
-    not make it unclear ("Ramses" is Ramses Square or Ramses Station, 200 m apart).
+    not make it unclear ("Ramses" is Ramses Square or Ramses Station, 200 m apart). With
+    `language`, the place is named in that language's script when it has such a name.
     """
     query = strip_marker(text)
     if not query:
@@ -95,7 +100,16 @@ def find_place(text: str, *, nearby_m: float = 0.0) -> PlaceFound | None:
         return None
     place = first.place
     precision = KIND_PRECISION.get(place.kind, Report.Precision.AREA)
-    return PlaceFound(place.name, place.latitude, place.longitude, precision)
+    name = place.name if language is None else name_in_script(place, language)
+    return PlaceFound(name, place.latitude, place.longitude, precision)
+
+
+def name_in_script(place: NamedPlace, language: str) -> str:
+    """The place's first name written in the language's script ("ميدان التحرير" for an
+    answer in Arabic, "Nasr City" for one in French); its main name if it has none."""
+    arabic = language == "ar"
+    names = [place.name, *place.alternative_names]
+    return next((name for name in names if is_arabic(name) == arabic), place.name)
 
 
 def distance_between(one: PlaceMatch, other: PlaceMatch) -> float:

@@ -65,7 +65,7 @@ def safe_space_answer(place_text: str, language: str, *, channel: str = "sms") -
 def safe_space_reply(place_text: str, language: str, *, channel: str = "sms") -> SafeSpaceReply:
     spoken = channel == VOICE
     with override(language):
-        match = find_place(place_text, nearby_m=SAME_AREA_M)
+        match = find_place(place_text, nearby_m=SAME_AREA_M, language=language)
         if match is None:
             helpline = settings.SAFESPACES_HELPLINE.strip()
             safe_word = first_keyword("safe", language)

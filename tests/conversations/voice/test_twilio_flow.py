@@ -141,7 +141,8 @@ def test_option_one_answers_what_the_caller_said_then_the_menu(
     first = root.find("Say")
     assert first is not None and first.text
     assert first.get("language") == ("en-GB" if choice == "1" else "ar-EG")
-    assert "Tahrir Square" in first.text
+    # Said in the caller's language, with the place's name in its script.
+    assert ("Tahrir Square" if choice == "1" else "ميدان التحرير") in first.text
 
 
 def test_a_district_code_finds_the_district(hotline: Settings, gazetteer: None) -> None:
