@@ -66,3 +66,13 @@ def test_a_long_arabic_answer_splits_into_parts_that_each_fit() -> None:
     assert len(parts) > 1
     assert all(fits_one(part) for part in parts)
     assert parts[0].endswith(f" (1/{len(parts)})")
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_the_menu_fits_one_sms_in_latin_languages(language: str) -> None:
+    """French without û or ê: either would make the whole SMS UCS-2, 70 characters a part."""
+    from safespaces.conversations.handlers.info import menu
+
+    with override(language):
+        text = menu(language)
+    assert fits_one(text), text
