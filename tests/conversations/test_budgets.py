@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.utils.translation import override
 
@@ -11,6 +13,7 @@ from tests.conversations.conftest import Send, answers
 pytestmark = pytest.mark.usefixtures("categories", "gazetteer")
 
 HELPLINE = "+20 2 2345 6789"
+MARKER = re.compile(r"\(\d+/\d+\)$")
 CONVERSATIONS = [
     ["hello"],
     ["HELP"],
@@ -40,6 +43,21 @@ def test_each_english_answer_fits_one_sms(
     sent = answers()
     assert sent
     assert all(fits_one(answer) for answer in sent)
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+@pytest.mark.parametrize("messages", [m for m in CONVERSATIONS if m != ["LANG ar"]])
+def test_each_french_and_spanish_answer_is_one_sms(
+    send: Send, language: str, messages: list[str]
+) -> None:
+    """Their accents would make most of them UCS-2 and two or three SMS: they are folded."""
+    send(f"LANG {language}")
+    before = len(answers())
+    for message in messages:
+        send(message)
+    sent = answers()[before:]
+    assert sent
+    assert all(fits_one(answer) and not MARKER.search(answer) for answer in sent), sent
 
 
 def test_the_category_list_is_split_into_sms_that_each_fit(send: Send) -> None:

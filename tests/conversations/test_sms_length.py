@@ -11,8 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from safespaces.conversations.sms_length import (
+    UCS2,
+    as_sent,
     fit_one,
     fits_one,
+    folded_to_gsm7,
     is_gsm7,
     segments,
     split_message,
@@ -97,10 +100,12 @@ def test_every_part_fits_one_sms_and_no_word_is_lost(text: str) -> None:
     assert parts
     assert all(fits_one(part) for part in parts)
     bodies = [body_of(part) for part in parts] if len(parts) > 1 else parts
-    # Words come back in order; a word longer than a part may come back in pieces.
-    assert "".join("".join(body.split()) for body in bodies) == "".join(text.split())
-    if all(fits_one(word + " (99/99)") for word in text.split()):
-        assert [word for body in bodies for word in body.split()] == text.split()
+    # Words come back in order (as sent: perhaps folded to GSM-7); a word longer than a part
+    # may come back in pieces.
+    sent = as_sent(text.strip())
+    assert "".join("".join(body.split()) for body in bodies) == "".join(sent.split())
+    if all(fits_one(word + " (99/99)") for word in sent.split()):
+        assert [word for body in bodies for word in body.split()] == sent.split()
 
 
 @settings(max_examples=150, deadline=None)
@@ -108,12 +113,56 @@ def test_every_part_fits_one_sms_and_no_word_is_lost(text: str) -> None:
 def test_fit_one_always_fits_and_keeps_a_prefix(text: str) -> None:
     cut = fit_one(text)
     assert fits_one(cut)
-    if cut != text.strip():
+    if cut != as_sent(text.strip()):
         kept = cut.removesuffix("...").removesuffix("…").rstrip(" ,;:-")
-        assert text.strip().startswith(kept)
+        assert as_sent(text.strip()).startswith(kept)
 
 
 @settings(max_examples=100, deadline=None)
 @given(texts)
 def test_segments_agree_with_fitting_one(text: str) -> None:
     assert (segments(text) == 1) == fits_one(text)
+
+
+LATIN_WORDS = st.lists(st.sampled_from(FRENCH_WORDS + ENGLISH_WORDS + ["inglés", "“oui”"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(LATIN_WORDS.map(" ".join))
+def test_a_latin_text_is_folded_only_when_that_saves_parts(text: str) -> None:
+    sent = as_sent(text)
+    if sent != text:
+        assert UCS2.units(text) > UCS2.single and is_gsm7(sent)
+        assert len(sent.split()) == len(text.split())
+        unfolded_segments = -(-UCS2.units(text) // UCS2.part)  # what UCS-2 would cost
+        assert segments(sent) <= unfolded_segments
+    else:
+        assert is_gsm7(text) or UCS2.units(text) <= UCS2.single
+
+
+def test_a_long_french_or_spanish_answer_goes_in_fewer_sms_without_accents() -> None:
+    french = (
+        "Choisissez une langue : envoyez LANGUE EN pour l'anglais, LANGUE AR pour l'arabe, "
+        "LANGUE FR pour le français ou LANGUE ES pour l'espagnol."
+    )
+    assert split_message(french) == [french.replace("ç", "c")]
+    spanish = (
+        "Gracias. Su código de reporte es YB8F5ZWMM5. Guárdelo para consultar sobre su reporte."
+    )
+    [sent] = split_message(spanish)
+    assert (
+        sent
+        == "Gracias. Su codigo de reporte es YB8F5ZWMM5. Guardelo para consultar sobre su reporte."
+    )
+
+
+def test_a_short_text_keeps_its_accents_and_arabic_is_never_changed() -> None:
+    assert split_message("¿Dónde ocurrió?") == ["¿Dónde ocurrió?"]
+    arabic = (
+        "إذا كنت في خطر الآن، اتصلي بخط المساعدة فوراً. لإبلاغنا بما حدث، أرسلي كلمة بلاغ ثم ما حدث."
+    )
+    assert as_sent(arabic) == arabic
+    assert folded_to_gsm7(arabic) is None
+    assert folded_to_gsm7("help 😢") is None
+    # é is a GSM-7 letter: kept; À and ô are not: their base letters.
+    assert folded_to_gsm7("“À côté” – œuvre…") == '"A coté" - oeuvre...'

@@ -4,12 +4,18 @@ GSM 03.38 (GSM-7) carries 160 septets in one SMS; the characters of its extensio
 two. Anything else goes as UCS-2: 70 UTF-16 code units, an emoji outside the BMP taking two.
 Concatenated messages lose room to their header (153 and 67), but their parts may arrive out
 of order on cheap handsets, so `split_message` sends self-standing single SMS marked "(1/2)".
+
+One "ó" or "û" makes a whole Spanish or French text UCS-2: 70 characters an SMS instead of
+160. A text too long for one UCS-2 SMS is therefore sent folded to GSM-7 when it can be
+("inglés" as "ingles", typographic quotes as plain ones), as SMS providers' "smart encoding"
+does; a text that fits one SMS keeps its accents, and Arabic is never changed.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 GSM_BASIC = frozenset(
@@ -17,6 +23,24 @@ GSM_BASIC = frozenset(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 GSM_EXTENSION = frozenset("\f^{}\\[~]|€")
+# Characters with no GSM-7 letter of their own and no decomposition to one.
+FOLDS = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "«": '"',
+    "»": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2026": "...",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "œ": "oe",
+    "Œ": "OE",
+}
 
 GSM_SINGLE, GSM_PART = 160, 153
 UCS2_SINGLE, UCS2_PART = 70, 67
@@ -57,6 +81,7 @@ def units(text: str) -> int:
 
 def segments(text: str) -> int:
     """How many SMS a carrier bills for `text` sent as one concatenated message."""
+    text = as_sent(text)
     chosen = encoding(text)
     if chosen.units(text) <= chosen.single:
         return 1
@@ -70,14 +95,44 @@ def segments(text: str) -> int:
     return count
 
 
+def folded_to_gsm7(text: str) -> str | None:
+    """`text` with each character outside GSM-7 replaced by its nearest GSM-7 letter or sign
+    ("ó" by "o", a typographic apostrophe by "'"); None if one has none (Arabic, an emoji)."""
+    folded: list[str] = []
+    for char in text:
+        if char in GSM_BASIC or char in GSM_EXTENSION:
+            folded.append(char)
+            continue
+        replacement = FOLDS.get(char) or _base_letter(char)
+        if replacement is None:
+            return None
+        folded.append(replacement)
+    return "".join(folded)
+
+
+def _base_letter(char: str) -> str | None:
+    base = unicodedata.normalize("NFD", char)[0]
+    return base if base != char and base in GSM_BASIC else None
+
+
+def as_sent(text: str) -> str:
+    """The text as it will be sent: folded to GSM-7 when it is too long for one UCS-2 SMS
+    and folding makes it GSM-7 (so it needs fewer parts)."""
+    if is_gsm7(text) or UCS2.units(text) <= UCS2.single:
+        return text
+    return folded_to_gsm7(text) or text
+
+
 def fits_one(text: str) -> bool:
+    """Whether the text goes in one SMS, as sent (`as_sent`)."""
+    text = as_sent(text)
     chosen = encoding(text)
     return chosen.units(text) <= chosen.single
 
 
 def fit_one(text: str) -> str:
-    """`text` shortened at a word boundary, with an ellipsis, to fit one SMS."""
-    text = text.strip()
+    """`text` shortened at a word boundary, with an ellipsis, to fit one SMS (as sent)."""
+    text = as_sent(text.strip())
     if fits_one(text):
         return text
     chosen = encoding(text)
@@ -117,7 +172,7 @@ def _split_remembered(text: str, max_parts: int) -> tuple[str, ...]:
 
 
 def _split(text: str, max_parts: int) -> list[str]:
-    text = text.strip()
+    text = as_sent(text.strip())
     if not text:
         return []
     if fits_one(text):
