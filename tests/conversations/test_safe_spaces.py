@@ -74,9 +74,11 @@ def test_the_place_is_named_in_the_script_of_the_answer(send: Send) -> None:
     assert "near Nasr City" in last_answer()
 
 
-def test_a_name_two_places_share_is_clear_enough_when_they_are_close(send: Send) -> None:
+def test_a_name_two_places_share_is_clear_enough_when_they_are_close(
+    send: Send, settings: Any
+) -> None:
     """ "Ramses" fits Ramses Square and Ramses Station equally: 200 m apart, either will do;
-    "Mahatta" fits two stations 6 km apart: the person is asked for a clearer place."""
+    "Mahatta" fits a square and a street 6 km apart: the person is asked for more."""
     import_places(
         [
             PlaceRecord("r1", "Ramses Square", 30.0619, 31.2465, NamedPlace.Kind.SQUARE, ()),
@@ -90,7 +92,16 @@ def test_a_name_two_places_share_is_clear_enough_when_they_are_close(send: Send)
     send("SAFE Ramses")
     assert "Café Riche" in last_answer()
     send("SAFE Mahatta")
-    assert last_answer().startswith("We could not find that place.")
+    assert last_answer() == (
+        "Several places have that name. Send SAFE with the name and a street or district near you."
+    )
+    assert safe_space_answer("Mahatta", "en", channel="voice") == "Several places have that name."
+    assert safe_space_answer("Mahatta", "ar").startswith("هناك عدة أماكن بهذا الاسم.")
+    settings.SAFESPACES_HELPLINE = "+20 2 2345 6789"
+    send("SAFE Mahatta")
+    assert last_answer() == (
+        "Several places have that name. Call +20 2 2345 6789 for the nearest safe space."
+    )
 
 
 def test_it_leaves_out_the_details_that_do_not_fit_one_sms(send: Send) -> None:

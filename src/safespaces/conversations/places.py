@@ -79,10 +79,22 @@ class PlaceFound:
     precision: str
 
 
+@dataclass(frozen=True)
+class PlaceLookup:
+    found: PlaceFound | None
+    # Several places fit the words as well as each other, too far apart to be one answer.
+    ambiguous: bool = False
+
+
 def find_place(
     text: str, *, nearby_m: float = 0.0, language: str | None = None
 ) -> PlaceFound | None:
-    """The gazetteer's place for `text` when the match is clear; None otherwise.
+    """The gazetteer's place for `text` when the match is clear; None otherwise."""
+    return look_up_place(text, nearby_m=nearby_m, language=language).found
+
+
+def look_up_place(text: str, *, nearby_m: float = 0.0, language: str | None = None) -> PlaceLookup:
+    """The gazetteer's place for `text` when the match is clear, or why there is none.
 
     With `nearby_m`, places that match as well but lie within that distance of the first do
     not make it unclear ("Ramses" is Ramses Square or Ramses Station, 200 m apart). With
@@ -90,18 +102,18 @@ def find_place(
     """
     query = strip_marker(text)
     if not query:
-        return None
+        return PlaceLookup(None)
     matches = search_places(query, limit=5 if nearby_m else 2)
     if not matches or matches[0].score < UNATTENDED_MIN_SCORE:
-        return None
+        return PlaceLookup(None)
     first = matches[0]
     rivals = [m for m in matches[1:] if first.score - m.score < UNATTENDED_MIN_LEAD]
     if any(distance_between(first, rival) > nearby_m for rival in rivals):
-        return None
+        return PlaceLookup(None, ambiguous=True)
     place = first.place
     precision = KIND_PRECISION.get(place.kind, Report.Precision.AREA)
     name = place.name if language is None else name_in_script(place, language)
-    return PlaceFound(name, place.latitude, place.longitude, precision)
+    return PlaceLookup(PlaceFound(name, place.latitude, place.longitude, precision))
 
 
 def name_in_script(place: NamedPlace, language: str) -> str:

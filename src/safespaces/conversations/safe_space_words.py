@@ -188,6 +188,20 @@ def not_found(helpline: str, safe_word: str, *, spoken: bool) -> str:
     ) % {"safe": safe_word}
 
 
+def several_places(helpline: str, safe_word: str, *, spoken: bool) -> str:
+    """The words fit places far apart: the helpline if there is one, else how to ask again."""
+    if helpline:
+        return gettext(
+            "Several places have that name. Call %(helpline)s for the nearest safe space."
+        ) % {"helpline": number(helpline, spoken)}
+    if spoken:
+        return gettext("Several places have that name.")
+    return gettext(
+        "Several places have that name. Send %(safe)s with the name and a street or district "
+        "near you."
+    ) % {"safe": safe_word}
+
+
 def place_found(place: str) -> str:
     """What the hotline says first, so the caller knows what was understood."""
     return gettext("We found %(place)s.") % {"place": place}

@@ -17,7 +17,7 @@ from django.utils.translation import override
 
 from safespaces.conversations import safe_space_words as words
 from safespaces.conversations.keywords import first_keyword
-from safespaces.conversations.places import find_place
+from safespaces.conversations.places import look_up_place
 from safespaces.places.heads_up import send_heads_up
 from safespaces.places.models import Venue
 from safespaces.places.public import PublicVenue, public_view
@@ -65,11 +65,13 @@ def safe_space_answer(place_text: str, language: str, *, channel: str = "sms") -
 def safe_space_reply(place_text: str, language: str, *, channel: str = "sms") -> SafeSpaceReply:
     spoken = channel == VOICE
     with override(language):
-        match = find_place(place_text, nearby_m=SAME_AREA_M, language=language)
+        lookup = look_up_place(place_text, nearby_m=SAME_AREA_M, language=language)
+        match = lookup.found
         if match is None:
             helpline = settings.SAFESPACES_HELPLINE.strip()
             safe_word = first_keyword("safe", language)
-            return SafeSpaceReply(words.not_found(helpline, safe_word, spoken=spoken))
+            unclear = words.several_places if lookup.ambiguous else words.not_found
+            return SafeSpaceReply(unclear(helpline, safe_word, spoken=spoken))
         found = open_near(match.latitude, match.longitude, limit=SPOKEN_VENUES if spoken else 2)
         if not found:
             return SafeSpaceReply(nothing_open(match.name, match.latitude, match.longitude, spoken))
