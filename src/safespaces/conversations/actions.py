@@ -20,7 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext, override
 
 from safespaces.conversations import dialogs, keywords
-from safespaces.conversations.commands import Handler, Turn, command_handler, dialog_handler
+from safespaces.conversations.commands import (
+    Handler,
+    Turn,
+    command_handler,
+    dialog_handler,
+    nothing_earlier,
+)
 from safespaces.conversations.models import Correspondent, InboundMessage
 from safespaces.conversations.replies import Answer, queue_answers
 from safespaces.outbox.gateways.base import Incoming
@@ -211,7 +217,7 @@ def run_turn(
     now: datetime.datetime,
     *,
     isolated: bool = True,
-    queue_earlier: Callable[[], None] | None = None,
+    queue_earlier: Callable[[], None] = nothing_earlier,
 ) -> Answer:
     """Find the message's handler and run it; the answer to queue. `isolated`: a failing
     handler's changes are undone and the sender gets an apology; otherwise it raises.
@@ -239,9 +245,8 @@ def run_turn(
         language=language,
         text=body.strip() if in_dialog else rest,
         command=correspondent.dialog if in_dialog else name,
+        queue_earlier_answers=queue_earlier,
     )
-    if queue_earlier is not None:
-        turn.queue_earlier_answers = queue_earlier
     handler = dialog_handler(turn.command) if in_dialog else command_handler(turn.command)
     if handler is None:
         handler = command_handler("info")

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from safespaces.conversations.models import Correspondent, InboundMessage
 
 
+def nothing_earlier() -> None:
+    """For a Turn routed alone: no answers of earlier messages wait to be queued."""
+
+
 @dataclass
 class Turn:
     """One inbound message on its way to a handler."""
@@ -32,7 +36,7 @@ class Turn:
     command: str
     # A handler that queues a message to the sender itself (STOP) calls this first: the
     # answers to the sender's earlier messages in the same batch are queued before it.
-    queue_earlier_answers: Callable[[], None] = field(default=lambda: None, repr=False)
+    queue_earlier_answers: Callable[[], None] = field(default=nothing_earlier, repr=False)
 
 
 Handler = Callable[[Turn], str]

@@ -32,9 +32,12 @@ Point = tuple[float, float]
 GENERIC_WORDS = (
     "square street road avenue station metro bridge "
     "ميدان شارع طريق محطة مترو كوبري جسر "
-    "place rue avenue gare station métro pont "
-    "plaza calle avenida estación metro puente"
+    "place rue gare métro pont "
+    "plaza calle avenida estación puente"
 )
+
+
+GENERIC_KEYS = frozenset(key for word in GENERIC_WORDS.split() for key in match_key(word).split())
 
 
 @dataclass(frozen=True)
@@ -118,15 +121,10 @@ def key_score(query_key: str, name_key: str) -> float:
     return min(0.7 * coverage + 0.3 * whole, 0.99)
 
 
-@lru_cache(maxsize=1)
-def _generic_keys() -> frozenset[str]:
-    return frozenset(key for word in GENERIC_WORDS.split() for key in match_key(word).split())
-
-
 @lru_cache(maxsize=50_000)
 def _without_generic_words(key: str) -> str:
     """A name's key without its kind words ("tahrir" for "tahrir skuari")."""
-    return " ".join(word for word in key.split() if word not in _generic_keys())
+    return " ".join(word for word in key.split() if word not in GENERIC_KEYS)
 
 
 Word = tuple[str, str]  # a word of a match key and its skeleton
